@@ -1,0 +1,18 @@
+"""Template context: the user's role flags for the menu."""
+
+from django.http import HttpRequest
+
+from .models import Role
+
+
+def user_role(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    return {
+        "role": role,
+        "is_cadre_user": role in (Role.OFFICER, Role.LEADER),
+        "is_officer": role == Role.OFFICER,
+        "is_sysadmin": role == Role.SYSADMIN,
+        "is_secadmin": role == Role.SECADMIN,
+        "is_auditor": role == Role.AUDITOR,
+    }

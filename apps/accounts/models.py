@@ -1,0 +1,105 @@
+"""Users, roles (三员分立 plus officers and leaders) and scope grants."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from apps.core.scope import Pillar, ScopeRule
+from apps.units.models import Unit
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "组织部门干部管理员"
+    LEADER = "leader", "领导（只读）"
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "安全审计员"
+
+
+CADRE_ROLES = frozenset({Role.OFFICER, Role.LEADER})
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+
+class ManagedBy(models.TextChoices):
+    """干部管理权限: which level's organization department manages the cadre."""
+
+    PROVINCE = "province", "省管"
+    CITY = "city", "市管"
+    COUNTY = "county", "县管"
+
+
+class User(AbstractUser):
+    """A system user with exactly one role; cadre data is reached only through scope grants."""
+
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.OFFICER)
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT
+    )
+    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def scope_rules(self) -> tuple[ScopeRule, ...]:
+        """This user's data scope, cached on the instance (one query per request)."""
+        cached: tuple[ScopeRule, ...] | None = getattr(self, "_scope_rules_cache", None)
+        if cached is not None:
+            return cached
+        rules: tuple[ScopeRule, ...] = ()
+        if self.is_active and self.role in CADRE_ROLES:
+            rules = tuple(
+                ScopeRule(
+                    path=grant.unit.path,
+                    managed_levels=frozenset(grant.managed_levels),
+                    pillars=frozenset(grant.pillars),
+                    can_change=self.role == Role.OFFICER,
+                )
+                for grant in self.grants.select_related("unit").filter(unit__is_active=True)
+            )
+        self._scope_rules_cache = rules
+        return rules
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+class ScopeGrant(models.Model):
+    """One data scope of a user: a unit subtree, the management levels and sensitive pillars."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="grants"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="范围根单位", on_delete=models.PROTECT)
+    managed_levels = models.JSONField("干部管理权限", default=list)
+    pillars = models.JSONField("敏感模块", default=list, blank=True)
+    granted_by = models.ForeignKey(
+        User, verbose_name="授权人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField("授权时间", auto_now_add=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "数据范围授权"
+        verbose_name_plural = "数据范围授权"
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="grant_user_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.unit}"
+
+    def managed_levels_display(self) -> str:
+        labels = dict(ManagedBy.choices)
+        return "、".join(str(labels.get(v, v)) for v in self.managed_levels)
+
+    def pillars_display(self) -> str:
+        labels = dict(Pillar.choices)
+        return "、".join(str(labels.get(v, v)) for v in self.pillars) or "—"

@@ -1,0 +1,34 @@
+"""Middleware that records request facts used by the audit log."""
+
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .context import RequestInfo, current_request
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address; behind the intranet reverse proxy trust its X-Real-IP only."""
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    """Bind a request id and the client IP to the current context for the audit log."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        info = RequestInfo(
+            request_id=uuid.uuid4().hex,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
+        )
+        token = current_request.set(info)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
+        response["X-Request-ID"] = info.request_id
+        return response

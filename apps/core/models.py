@@ -1,0 +1,79 @@
+"""Base models and the append-only, hash-chained audit log."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Creation and last-change timestamps."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """Optimistic concurrency: a save must name the version it was based on."""
+
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        abstract = True
+
+
+class AuditOutcome(models.TextChoices):
+    OK = "ok", "成功"
+    DENIED = "denied", "拒绝"
+    FAILED = "failed", "失败"
+
+
+class AuditEvent(models.Model):
+    """One audited event. Append-only: no update path; on PostgreSQL a trigger refuses
+    UPDATE/DELETE; each row's `hash` chains to the previous row's (verify_audit_chain)."""
+
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    action = models.CharField("事件", max_length=64, db_index=True)
+    outcome = models.CharField(
+        "结果", max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.OK
+    )
+    target_type = models.CharField("对象类型", max_length=64, blank=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True)
+    target_repr = models.CharField("对象", max_length=200, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    detail = models.JSONField("详情", null=True, blank=True)
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    request_id = models.CharField("请求编号", max_length=32, blank=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("AuditEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("AuditEvent is append-only")

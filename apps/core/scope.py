@@ -1,0 +1,128 @@
+"""The one data-scope layer.
+
+Every query of cadre-bearing rows goes through `visible_to(actor, action)`. A user sees rows whose
+unit lies inside one of their granted subtrees *and* whose management level (干部管理权限) the grant
+covers; sensitive pillars (容错纠错, 处分, 向组织说说心里话) need the pillar in the grant as well.
+Rows outside the scope are simply absent, so views answer 404 and never confirm they exist.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar, Protocol, Self
+
+from django.db import models
+from django.db.models import Q
+
+from .exceptions import OutOfScopeError
+
+
+class Action(StrEnum):
+    """What the actor wants to do with the rows."""
+
+    VIEW = "view"
+    CHANGE = "change"
+
+
+class Pillar(models.TextChoices):
+    """Sensitive pillars opened by separate grants (need-to-know)."""
+
+    TOLERANCE = "tolerance", "容错纠错"
+    SANCTIONS = "sanctions", "处分与帮带"
+    CONFIDENTIAL = "confidential", "向组织说说心里话"
+    INACTION = "inaction", "不作为不担当认定"
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """One granted subtree: unit path prefix, management levels, sensitive pillars, write right."""
+
+    path: str
+    managed_levels: frozenset[str]
+    pillars: frozenset[str] = frozenset()
+    can_change: bool = False
+
+    def allows(self, action: Action, pillar: str | None) -> bool:
+        if action is Action.CHANGE and not self.can_change:
+            return False
+        return pillar is None or pillar in self.pillars
+
+
+class ScopedActor(Protocol):
+    """What the scope layer needs from a user (accounts.User implements it)."""
+
+    is_authenticated: bool
+
+    def scope_rules(self) -> tuple[ScopeRule, ...]: ...
+
+
+def rules_for(actor: object, action: Action, pillar: str | None = None) -> list[ScopeRule]:
+    """The actor's rules that open `action` (and `pillar`); empty for anonymous or 三员 users."""
+    if not getattr(actor, "is_authenticated", False) or not hasattr(actor, "scope_rules"):
+        return []
+    return [r for r in actor.scope_rules() if r.allows(action, pillar)]
+
+
+class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
+    """Queryset of rows scoped by the unit and management level of a cadre.
+
+    Subclasses name the lookups: `scope_prefix` leads from the row to the cadre-like object that
+    carries `unit`, `managed_by` and `deleted_at` (empty for Cadre itself, "cadre__" for its parts).
+    """
+
+    scope_prefix: ClassVar[str] = ""
+    scope_has_managed_by: ClassVar[bool] = True
+    scope_soft_delete: ClassVar[bool] = True
+    scope_pillar: ClassVar[str | None] = None
+
+    def visible_to(
+        self, actor: object, action: Action = Action.VIEW, *, include_deleted: bool = False
+    ) -> Self:
+        """Rows the actor may see (or change). The only sanctioned way to read scoped rows."""
+        rules = rules_for(actor, action, self.scope_pillar)
+        if not rules:
+            return self.none()
+        prefix = self.scope_prefix
+        match = Q()
+        for rule in rules:
+            cond = Q(**{f"{prefix}unit__path__startswith": rule.path})
+            if self.scope_has_managed_by:
+                cond &= Q(**{f"{prefix}managed_by__in": sorted(rule.managed_levels)})
+            match |= cond
+        qs = self.filter(match)
+        if self.scope_soft_delete and not include_deleted:
+            qs = qs.filter(**{f"{prefix}deleted_at__isnull": True})
+        return qs
+
+    def unscoped_for_jobs_and_migrations(self) -> Self:
+        """All rows, bypassing scope. Only system jobs, commands and migrations may call this."""
+        return self.all()
+
+
+class UnitScopedQuerySet[M: models.Model](models.QuerySet[M]):
+    """Rows that belong to a unit (no management level): visible within the granted subtrees."""
+
+    scope_unit_field: ClassVar[str] = "unit"
+
+    def visible_to(self, actor: object, action: Action = Action.VIEW) -> Self:
+        rules = rules_for(actor, action)
+        if not rules:
+            return self.none()
+        match = Q()
+        for rule in rules:
+            match |= Q(**{f"{self.scope_unit_field}__path__startswith": rule.path})
+        return self.filter(match)
+
+
+def assert_in_scope(
+    queryset: "models.QuerySet[models.Model]", pk: object, actor: object, action: Action
+) -> None:
+    """Re-check after a write (NetBox-style): the row must still be inside the actor's scope."""
+    scoped = queryset.visible_to(actor, action)  # type: ignore[attr-defined]
+    if not scoped.filter(pk=pk).exists():
+        raise OutOfScopeError("保存后的记录超出了您的数据范围，操作已撤销")
+
+
+def paths_cover(paths: Iterable[str], path: str) -> bool:
+    """Whether a unit path lies inside any of the given subtree paths."""
+    return any(path.startswith(p) for p in paths)

@@ -1,0 +1,12 @@
+"""URL configuration: one include per app, the REST API under /api/v1/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("apps.dashboards.urls")),
+    path("accounts/", include("apps.accounts.urls")),
+    path("units/", include("apps.units.urls")),
+    path("cadres/", include("apps.cadres.urls")),
+    path("audit/", include("apps.core.urls")),
+    path("api/v1/", include("config.api")),
+]

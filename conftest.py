@@ -1,0 +1,67 @@
+"""Shared fixtures: a small city with two counties, officers scoped to each, and a leader."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from apps.accounts.models import ManagedBy, Role, User
+from apps.accounts.tests.factories import UserFactory, grant
+from apps.units.constants import UnitKind, UnitLevel
+from apps.units.models import Unit
+from apps.units.tests.factories import UnitFactory
+
+
+@dataclass
+class City:
+    root: Unit
+    city_dept: Unit
+    county_a: Unit
+    county_a_dept: Unit
+    county_a_town: Unit
+    county_b: Unit
+    county_b_dept: Unit
+
+
+@pytest.fixture
+def city(db: None) -> City:
+    root = UnitFactory(name="示范市委", level=UnitLevel.CITY, kind=UnitKind.PARTY_COMMITTEE)
+    county_a = UnitFactory(
+        name="甲县", parent=root, level=UnitLevel.COUNTY, kind=UnitKind.PARTY_COMMITTEE
+    )
+    county_b = UnitFactory(
+        name="乙县", parent=root, level=UnitLevel.COUNTY, kind=UnitKind.PARTY_COMMITTEE
+    )
+    return City(
+        root=root,
+        city_dept=UnitFactory(name="市财政局", parent=root),
+        county_a=county_a,
+        county_a_dept=UnitFactory(name="甲县财政局", parent=county_a, level=UnitLevel.COUNTY),
+        county_a_town=UnitFactory(
+            name="甲县城关镇", parent=county_a, level=UnitLevel.TOWNSHIP, kind=UnitKind.GOVERNMENT
+        ),
+        county_b=county_b,
+        county_b_dept=UnitFactory(name="乙县财政局", parent=county_b, level=UnitLevel.COUNTY),
+    )
+
+
+@pytest.fixture
+def officer_a(city: City) -> User:
+    """County A's officer: 县管 cadres of county A."""
+    user = UserFactory(username="officer_a", full_name="甲县干部科")
+    grant(user, city.county_a, levels=[ManagedBy.COUNTY])
+    return user
+
+
+@pytest.fixture
+def officer_city(city: City) -> User:
+    """The city officer: 市管 cadres wherever they serve."""
+    user = UserFactory(username="officer_city", full_name="市委组织部干部一科")
+    grant(user, city.root, levels=[ManagedBy.CITY])
+    return user
+
+
+@pytest.fixture
+def leader_a(city: City) -> User:
+    user = UserFactory(username="leader_a", role=Role.LEADER)
+    grant(user, city.county_a, levels=[ManagedBy.COUNTY])
+    return user
