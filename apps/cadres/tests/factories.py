@@ -45,7 +45,7 @@ class CadreFactory(factory.django.DjangoModelFactory):
         cadre = model_class(*args, **kwargs)
         cadre.name_pinyin, cadre.name_initials = pinyin_of(cadre.name)
         if id_number is None:
-            id_number = make_id_number(cadre.birth_date, cadre.gender, random.randint(1, 99))  # noqa: S311
+            id_number = make_id_number(cadre.birth_date, cadre.gender, random.randint(1, 99))
         if id_number:
             (
                 cadre.id_number_encrypted,
