@@ -103,3 +103,27 @@ class ScopeGrant(models.Model):
     def pillars_display(self) -> str:
         labels = dict(Pillar.choices)
         return "、".join(str(labels.get(v, v)) for v in self.pillars) or "—"
+
+
+class ApiToken(models.Model):
+    """A personal access token for the REST API. Only the SHA-256 of the key is stored; the
+    `prefix` (the first characters of the key) identifies the token in lists and audit rows."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("名称", max_length=100)
+    prefix = models.CharField("令牌前缀", max_length=16, db_index=True)
+    key_hash = models.CharField("令牌摘要", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    revoked = models.BooleanField("已吊销", default=False)
+
+    class Meta:
+        verbose_name = "接口访问令牌"
+        verbose_name_plural = "接口访问令牌"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"

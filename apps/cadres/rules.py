@@ -8,6 +8,8 @@ ID_CHECK_CHARS = "10X98765432"
 MIN_WORK_AGE = 16  # 劳动法 第十五条: no employment under 16
 MIN_CADRE_AGE = 18
 MAX_CADRE_AGE = 70
+# Chinese input methods often type full-width digits; read them as the ASCII digits they mean.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,15 @@ def parse_id_number(raw: str) -> tuple[str, date, str]:
     Raises ValueError with a Chinese message: wrong length or characters, impossible birth date,
     or a wrong check character. Gender follows the parity of the 17th digit (odd = male).
     """
-    number = raw.strip().upper()
+    number = raw.translate(_FULL_WIDTH_DIGITS).strip().upper()
     if len(number) != 18:
         raise ValueError("公民身份号码应为18位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # isdigit() alone also accepts other Unicode digits (², ١): require ASCII.
+    if (
+        not number.isascii()
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
         raise ValueError("公民身份号码前17位须为数字，末位为数字或X")
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -105,7 +112,8 @@ def check_identity(
 
 @dataclass(frozen=True)
 class Period:
-    """A closed-open span of days; `end=None` means still running."""
+    """A span of days with both ends inclusive (a term covers its end day); `end=None` means
+    still running."""
 
     start: date
     end: date | None

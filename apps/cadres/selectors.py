@@ -9,10 +9,11 @@ from apps.core import audit
 from apps.core.exceptions import OutOfScopeError
 from apps.core.models import AuditOutcome
 from apps.core.scope import Action
+from apps.units.constants import TIER_ORDER, Tier
 from apps.units.models import PostQuota, Unit
 
 from .filters import DEFAULT_SORT, SORTS, CadreFilter
-from .models import Cadre
+from .models import Appointment, Cadre
 
 
 def cadre_list(
@@ -77,29 +78,48 @@ def unit_cadre_counts(*, actor: Any, units: list[Unit]) -> dict[int, int]:
     return result
 
 
-def unit_occupancy(*, unit: Unit) -> list[dict[str, Any]]:
-    """职数 vs occupancy per tier for one unit; `over` marks 超职数."""
-    from .models import Appointment
-
-    quotas = {q.tier: q for q in PostQuota.objects.filter(unit=unit)}
-    held = dict(
+def _held_counts(units: QuerySet[Unit]) -> dict[tuple[int, str], int]:
+    """Current holders per (unit, tier): unit-level facts, not identities, so not cadre-scoped."""
+    rows = (
         Appointment.objects.filter(
-            post__unit=unit, end_date__isnull=True, cadre__deleted_at__isnull=True
+            post__unit__in=units, end_date__isnull=True, cadre__deleted_at__isnull=True
         )
-        .values_list("post__tier")
+        .values("post__unit", "post__tier")
         .annotate(n=Count("id"))
-        .values_list("post__tier", "n")
     )
-    rows = []
-    for tier in sorted(set(quotas) | set(held)):
-        quota = quotas.get(tier)
-        approved = quota.approved if quota else 0
-        rows.append(
+    return {(r["post__unit"], r["post__tier"]): r["n"] for r in rows}
+
+
+def occupancy_rows(units: QuerySet[Unit]) -> dict[int, list[dict[str, Any]]]:
+    """职数 vs occupancy per unit and tier; `over` marks 超职数 (more holders than approved)."""
+    held = _held_counts(units)
+    approved = {(q.unit_id, q.tier): q.approved for q in PostQuota.objects.filter(unit__in=units)}
+    result: dict[int, list[dict[str, Any]]] = {}
+    for unit_id, tier in sorted(set(held) | set(approved), key=lambda k: (k[0], TIER_ORDER[k[1]])):
+        n_held, n_approved = held.get((unit_id, tier), 0), approved.get((unit_id, tier), 0)
+        result.setdefault(unit_id, []).append(
             {
                 "tier": tier,
-                "approved": approved,
-                "held": held.get(tier, 0),
-                "over": held.get(tier, 0) > approved,
+                "tier_label": Tier(tier).label,
+                "approved": n_approved,
+                "held": n_held,
+                "over": n_held > n_approved,
+                "excess": max(0, n_held - n_approved),
             }
         )
-    return rows
+    return result
+
+
+def unit_occupancy(*, unit: Unit) -> list[dict[str, Any]]:
+    """Occupancy rows of one unit."""
+    return occupancy_rows(Unit.objects.filter(pk=unit.pk)).get(unit.pk, [])
+
+
+def over_establishment(*, units: QuerySet[Unit]) -> list[tuple[Unit, list[dict[str, Any]]]]:
+    """Units (of the given set) with at least one tier over its approved number."""
+    rows = occupancy_rows(units)
+    over_ids = [uid for uid, tiers in rows.items() if any(t["over"] for t in tiers)]
+    return [
+        (unit, [t for t in rows[unit.pk] if t["over"]])
+        for unit in Unit.objects.filter(pk__in=over_ids).order_by("path")
+    ]

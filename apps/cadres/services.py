@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +18,7 @@ from apps.units.models import Unit
 
 from . import identity, rules
 from .constants import EDUCATION_ORDER
-from .models import Appointment, Cadre, Education, Post, RankRecord
+from .models import Appointment, Cadre, Education, FamilyMember, Post, RankRecord, ResumeEntry
 
 CADRE_FIELDS = (
     "name",
@@ -81,6 +81,9 @@ def _apply(cadre: Cadre, data: Mapping[str, Any], *, today: date) -> None:
         cadre.id_number_encrypted, cadre.id_number_hash, cadre.id_number_masked = identity.protect(
             number
         )
+    elif cadre.id_number_encrypted:
+        # An edit that keeps the stored number must still agree with it (birth date, gender).
+        _, id_birth, id_gender = rules.parse_id_number(identity.decrypt(cadre.id_number_encrypted))
     _raise_problems(
         rules.check_identity(
             birth_date=cadre.birth_date,
@@ -331,10 +334,64 @@ def rank_add(*, actor: Any, cadre_id: int, data: Mapping[str, Any]) -> RankRecor
         )
     )
     if record.end_date is None:
+        # Periods include their end day, so the previous rank ends the day before this one.
         cadre.rank_records.filter(end_date__isnull=True, start_date__lt=record.start_date).update(
-            end_date=record.start_date
+            end_date=record.start_date - timedelta(days=1)
         )
     record.save()
     refresh_derived(cadre, today=timezone.localdate())
     audit.record(action="cadre.rank.add", actor=actor, target=cadre, after=audit.snapshot(record))
     return record
+
+
+@transaction.atomic
+def resume_add(*, actor: Any, cadre_id: int, data: Mapping[str, Any]) -> ResumeEntry:
+    """Add a 简历 line; lines of one cadre may not overlap."""
+    cadre = _cadre_for_change(actor, cadre_id)
+    entry = ResumeEntry(cadre=cadre, **data)
+    _raise_problems(
+        rules.check_period(
+            start=entry.start_date, end=entry.end_date, not_before=cadre.birth_date, label="简历"
+        )
+    )
+    existing = [rules.Period(r.start_date, r.end_date) for r in cadre.resume_entries.all()]
+    clash = rules.find_overlap(rules.Period(entry.start_date, entry.end_date), existing)
+    if clash is not None:
+        message = f"与已有简历（{clash.start:%Y.%m} 起）时间重叠"
+        raise DomainError(message, fields={"start_date": message})
+    entry.save()
+    audit.record(action="cadre.resume.add", actor=actor, target=cadre, after=audit.snapshot(entry))
+    return entry
+
+
+@transaction.atomic
+def family_add(*, actor: Any, cadre_id: int, data: Mapping[str, Any]) -> FamilyMember:
+    """Add a family member or important social relation."""
+    cadre = _cadre_for_change(actor, cadre_id)
+    member = FamilyMember(cadre=cadre, sort_order=cadre.family_members.count() + 1, **data)
+    member.save()
+    audit.record(action="cadre.family.add", actor=actor, target=cadre, after=audit.snapshot(member))
+    return member
+
+
+def part_add(*, actor: Any, cadre_id: int, part: str, data: Mapping[str, Any]) -> object:
+    """Dispatch an add of one part of the record (the pages' generic tab form)."""
+    if part == "appointment":
+        return appointment_add(
+            actor=actor,
+            cadre_id=cadre_id,
+            data=AppointmentInput(
+                post_id=data["post"],
+                start_date=data["start_date"],
+                end_date=data.get("end_date"),
+                appoint_doc_no=data.get("appoint_doc_no", ""),
+                removal_doc_no=data.get("removal_doc_no", ""),
+            ),
+        )
+    adders = {
+        "education": education_add,
+        "rank": rank_add,
+        "resume": resume_add,
+        "family": family_add,
+    }
+    return adders[part](actor=actor, cadre_id=cadre_id, data=data)

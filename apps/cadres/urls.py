@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import detail, edit, export, lists, units
 
 app_name = "cadres"
-urlpatterns: list = []
+urlpatterns = [
+    path("", lists.cadre_list_view, name="cadre_list"),
+    path("trash/", lists.cadre_trash_view, name="cadre_trash"),
+    path("export/", export.cadre_export_view, name="cadre_export"),
+    path("new/", edit.cadre_create_view, name="cadre_create"),
+    path("<int:pk>/", detail.cadre_detail_view, name="cadre_detail"),
+    path("<int:pk>/edit/", edit.cadre_edit_view, name="cadre_edit"),
+    path("<int:pk>/delete/", edit.cadre_delete_view, name="cadre_delete"),
+    path("<int:pk>/restore/", edit.cadre_restore_view, name="cadre_restore"),
+    path("<int:pk>/parts/<str:part>/", edit.cadre_part_add_view, name="cadre_part_add"),
+    path("units/", units.unit_tree_view, name="unit_tree"),
+    path("units/<int:pk>/children/", units.unit_children_view, name="unit_children"),
+    path("units/<int:pk>/", units.unit_detail_view, name="unit_detail"),
+    path("units/over-establishment/", units.over_establishment_view, name="over_establishment"),
+]

@@ -14,9 +14,9 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         """The unit and all its descendants (path prefix)."""
         return self.filter(path__startswith=unit.path)
 
-    def visible_to(self, actor: object) -> "UnitQuerySet":
+    def visible_to(self, actor: object, action: Action = Action.VIEW) -> "UnitQuerySet":
         """Units inside the actor's granted subtrees (officers, leaders); 三员 see none here."""
-        rules = rules_for(actor, Action.VIEW)
+        rules = rules_for(actor, action)
         if not rules:
             return self.none()
         match = Q()

@@ -1,0 +1,42 @@
+"""Template helpers for cadre pages: ages in 周岁, sort links that keep the filters."""
+
+from datetime import date
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from apps.cadres.rules import age_on
+
+register = template.Library()
+
+
+@register.filter
+def age(birth: date | None) -> str:
+    return "" if birth is None else str(age_on(birth, timezone.localdate()))
+
+
+@register.simple_tag
+def sort_link(key: str, label: str, current: str, base_query: str) -> SafeString:
+    """A column header that toggles ascending/descending and shows the direction."""
+    if current == key:
+        target, arrow, state = f"-{key}", " ▲", "ascending"
+    elif current == f"-{key}":
+        target, arrow, state = key, " ▼", "descending"
+    else:
+        target, arrow, state = key, "", "none"
+    sep = "&" if base_query else ""
+    return format_html(
+        '<a href="?{}{}sort={}" hx-get="?{}{}sort={}" hx-target="#cadre-results" '
+        'hx-push-url="true" aria-sort="{}">{}{}</a>',
+        base_query,
+        sep,
+        target,
+        base_query,
+        sep,
+        target,
+        state,
+        label,
+        arrow,
+    )

@@ -1,0 +1,256 @@
+"""Cadre pages: scope on every path (list, filters, detail, edit, export, trash, units), the
+conflict on stale saves, undo of deletes, and query budgets."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.accounts.models import ManagedBy, Role
+from apps.accounts.tests.factories import UserFactory
+from apps.cadres.models import Appointment, Cadre
+from apps.cadres.tests.factories import CadreFactory, PostFactory
+from apps.core.models import AuditEvent
+from apps.units.constants import Tier
+from apps.units.models import PostQuota
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(city):
+    return {
+        "a1": CadreFactory(name="张伟", unit=city.county_a_dept, managed_by=ManagedBy.COUNTY),
+        "a2": CadreFactory(
+            name="李娜", unit=city.county_a_town, managed_by=ManagedBy.COUNTY, gender="female",
+            birth_date=date(1990, 3, 1), work_start_date=date(2012, 7, 1),
+        ),
+        "a_city": CadreFactory(name="王强", unit=city.county_a, managed_by=ManagedBy.CITY),
+        "b1": CadreFactory(name="张敏", unit=city.county_b_dept, managed_by=ManagedBy.COUNTY),
+    }
+
+
+def login(client: Client, user) -> Client:
+    client.force_login(user)
+    return client
+
+
+def names(response) -> set[str]:
+    return {c.name for c in response.context["page"].object_list}
+
+
+class TestCadreList:
+    def test_lists_only_scope(self, client, officer_a, people):
+        response = login(client, officer_a).get(reverse("cadres:cadre_list"))
+        assert response.status_code == 200
+        assert names(response) == {"张伟", "李娜"}
+        assert "共 <strong>2</strong> 人" in response.content.decode()
+
+    def test_city_officer_sees_city_managed_everywhere(self, client, officer_city, people):
+        response = login(client, officer_city).get(reverse("cadres:cadre_list"))
+        assert names(response) == {"王强"}
+
+    def test_other_unit_filter_reveals_nothing(self, client, officer_a, city, people):
+        response = login(client, officer_a).get(
+            reverse("cadres:cadre_list"), {"unit": city.county_b.pk}
+        )
+        assert response.status_code == 200
+        assert names(response) == set()
+
+    def test_search_sort_and_pages_stay_in_scope(self, client, officer_a, people):
+        c = login(client, officer_a)
+        assert names(c.get(reverse("cadres:cadre_list"), {"q": "张"})) == {"张伟"}
+        assert names(c.get(reverse("cadres:cadre_list"), {"q": "zm"})) == set()  # 张敏 is in B
+        for sort in ("name", "-name", "birth_date", "-unit", "bogus"):
+            response = c.get(reverse("cadres:cadre_list"), {"sort": sort, "page": "99"})
+            assert names(response) <= {"张伟", "李娜"}
+
+    def test_filters(self, client, officer_a, people):
+        c = login(client, officer_a)
+        assert names(c.get(reverse("cadres:cadre_list"), {"gender": "female"})) == {"李娜"}
+        assert names(c.get(reverse("cadres:cadre_list"), {"age_max": "40"})) == {"李娜"}
+
+    def test_invalid_filter_shows_chinese_error(self, client, officer_a, people):
+        response = login(client, officer_a).get(reverse("cadres:cadre_list"), {"gender": "x"})
+        assert response.status_code == 200
+        assert names(response) == set()
+        assert "性别" in response.content.decode() or "选择" in response.content.decode()
+
+    def test_htmx_returns_partial(self, client, officer_a, people):
+        response = login(client, officer_a).get(
+            reverse("cadres:cadre_list"), HTTP_HX_REQUEST="true"
+        )
+        body = response.content.decode()
+        assert "cadre-table" in body and "<html" not in body
+
+    def test_query_count_does_not_grow_with_page_size(
+        self, client, officer_a, city, django_assert_max_num_queries
+    ):
+        for _ in range(60):
+            CadreFactory(unit=city.county_a_dept, managed_by=ManagedBy.COUNTY, id_number="")
+        c = login(client, officer_a)
+        c.get(reverse("cadres:cadre_list"))  # warm the session
+        with django_assert_max_num_queries(12):
+            c.get(reverse("cadres:cadre_list"), {"page_size": 20})
+        with django_assert_max_num_queries(12):
+            c.get(reverse("cadres:cadre_list"), {"page_size": 100})
+
+    def test_admin_roles_cannot_list(self, client, city, people):
+        for role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR):
+            response = login(Client(), UserFactory(role=role)).get(reverse("cadres:cadre_list"))
+            assert response.status_code == 403
+
+
+class TestCadreDetail:
+    def test_detail_audited(self, client, officer_a, people):
+        cadre = people["a1"]
+        response = login(client, officer_a).get(reverse("cadres:cadre_detail", args=[cadre.pk]))
+        assert response.status_code == 200
+        assert AuditEvent.objects.filter(
+            action="cadre.view", target_id=str(cadre.pk), outcome="ok"
+        ).exists()
+
+    def test_out_of_scope_is_404_and_audited(self, client, officer_a, people):
+        for key in ("b1", "a_city"):
+            pk = people[key].pk
+            response = login(client, officer_a).get(reverse("cadres:cadre_detail", args=[pk]))
+            assert response.status_code == 404
+            assert AuditEvent.objects.filter(
+                action="cadre.view", target_id=str(pk), outcome="denied"
+            ).exists()
+
+    def test_id_number_masked_for_leader_full_for_officer(self, client, officer_a, leader_a, people):
+        cadre = people["a1"]
+        url = reverse("cadres:cadre_detail", args=[cadre.pk])
+        officer_page = login(Client(), officer_a).get(url).content.decode()
+        leader_page = login(Client(), leader_a).get(url).content.decode()
+        assert cadre.id_number_masked in leader_page
+        assert "*" not in officer_page.split('data-testid="id-number">')[1][:30]
+
+
+def form_data(cadre: Cadre, **changes) -> dict:
+    data = {
+        "name": cadre.name, "gender": cadre.gender, "ethnicity": cadre.ethnicity,
+        "birth_date": cadre.birth_date.isoformat(), "political_status": cadre.political_status,
+        "work_start_date": cadre.work_start_date.isoformat(), "unit": cadre.unit_id,
+        "managed_by": cadre.managed_by, "health": "健康", "version": cadre.version,
+    }
+    data.update(changes)
+    return data
+
+
+class TestCadreEdit:
+    def test_edit_saves_and_audits(self, client, officer_a, people):
+        cadre = people["a1"]
+        response = login(client, officer_a).post(
+            reverse("cadres:cadre_edit", args=[cadre.pk]), form_data(cadre, native_place="云南昭通")
+        )
+        assert response.status_code == 302
+        cadre.refresh_from_db()
+        assert cadre.native_place == "云南昭通" and cadre.version == 2
+
+    def test_stale_save_is_refused_with_changes(self, client, officer_a, people):
+        cadre = people["a1"]
+        url = reverse("cadres:cadre_edit", args=[cadre.pk])
+        first = login(Client(), officer_a)
+        second = login(Client(), officer_a)
+        assert first.post(url, form_data(cadre, native_place="甲地")).status_code == 302
+        response = second.post(url, form_data(cadre, native_place="乙地"))
+        assert response.status_code == 409
+        body = response.content.decode()
+        assert "已被他人修改" in body and "甲地" in body
+        cadre.refresh_from_db()
+        assert cadre.native_place == "甲地"
+
+    def test_bad_input_names_field_and_saves_nothing(self, client, officer_a, people):
+        cadre = people["a1"]
+        before = Cadre.objects.get(pk=cadre.pk)
+        response = login(client, officer_a).post(
+            reverse("cadres:cadre_edit", args=[cadre.pk]),
+            form_data(cadre, birth_date="2023-02-30", id_number="11010519491231002X1", name="x" * 60),
+        )
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "出生年月：" in body and "公民身份号码：" in body and "姓名：" in body
+        assert Cadre.objects.get(pk=cadre.pk).version == before.version
+
+    def test_move_to_other_county_refused(self, client, officer_a, city, people):
+        cadre = people["a1"]
+        response = login(client, officer_a).post(
+            reverse("cadres:cadre_edit", args=[cadre.pk]), form_data(cadre, unit=city.county_b.pk)
+        )
+        assert response.status_code == 200
+        assert "不在您的数据范围内" in response.content.decode()
+        cadre.refresh_from_db()
+        assert cadre.unit_id == city.county_a_dept.pk
+
+    def test_edit_out_of_scope_is_404(self, client, officer_a, people):
+        cadre = people["b1"]
+        c = login(client, officer_a)
+        assert c.get(reverse("cadres:cadre_edit", args=[cadre.pk])).status_code == 404
+        assert c.post(reverse("cadres:cadre_edit", args=[cadre.pk]), form_data(cadre)).status_code == 404
+
+    def test_leader_cannot_edit(self, client, leader_a, people):
+        url = reverse("cadres:cadre_edit", args=[people["a1"].pk])
+        assert login(client, leader_a).get(url).status_code == 403
+
+    def test_create(self, client, officer_a, city):
+        data = form_data(CadreFactory.build(unit=city.county_a_dept), version="")
+        data.update(name="赵云", id_number="")
+        response = login(client, officer_a).post(reverse("cadres:cadre_create"), data)
+        assert response.status_code == 302
+        assert Cadre.objects.get(name="赵云").name_initials == "zy"
+
+
+class TestDeleteRestore:
+    def test_delete_undo(self, client, officer_a, people):
+        cadre = people["a1"]
+        c = login(client, officer_a)
+        response = c.post(reverse("cadres:cadre_delete", args=[cadre.pk]), follow=True)
+        assert "撤销" in response.content.decode()
+        assert c.get(reverse("cadres:cadre_detail", args=[cadre.pk])).status_code == 404
+        assert "张伟" in c.get(reverse("cadres:cadre_trash")).content.decode()
+        c.post(reverse("cadres:cadre_restore", args=[cadre.pk]))
+        assert c.get(reverse("cadres:cadre_detail", args=[cadre.pk])).status_code == 200
+
+    def test_delete_other_scope_is_404(self, client, officer_a, people):
+        response = login(client, officer_a).post(reverse("cadres:cadre_delete", args=[people["b1"].pk]))
+        assert response.status_code == 404
+        assert Cadre.objects.get(pk=people["b1"].pk).deleted_at is None
+
+
+class TestExport:
+    def test_export_is_scoped_and_audited(self, client, officer_a, people):
+        response = login(client, officer_a).get(reverse("cadres:cadre_export"), {"q": "张"})
+        assert response.status_code == 200
+        sheet = load_workbook(filename=__import__("io").BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == "姓名"
+        assert [r[0] for r in rows[1:]] == ["张伟"]
+        event = AuditEvent.objects.get(action="cadre.export")
+        assert event.detail["rows"] == 1 and event.detail["filter"] == {"q": ["张"]}
+
+
+class TestUnitPages:
+    def test_tree_counts_and_foreign_unit_404(self, client, officer_a, city, people):
+        c = login(client, officer_a)
+        response = c.get(reverse("cadres:unit_tree"))
+        assert response.status_code == 200 and "甲县" in response.content.decode()
+        assert "乙县" not in response.content.decode()
+        children = c.get(reverse("cadres:unit_children", args=[city.county_a.pk]))
+        assert "甲县财政局" in children.content.decode()
+        assert c.get(reverse("cadres:unit_detail", args=[city.county_b.pk])).status_code == 404
+        assert c.get(reverse("cadres:unit_children", args=[city.county_b.pk])).status_code == 404
+
+    def test_over_establishment_flagged(self, client, officer_a, city, people):
+        post = PostFactory(unit=city.county_a_dept, title="副局长", tier=Tier.SECTION_DEPUTY)
+        PostQuota.objects.create(unit=city.county_a_dept, tier=Tier.SECTION_DEPUTY, approved=1)
+        for key in ("a1", "a2"):
+            Appointment.objects.create(cadre=people[key], post=post, start_date=date(2020, 1, 1))
+        c = login(client, officer_a)
+        detail = c.get(reverse("cadres:unit_detail", args=[city.county_a_dept.pk])).content.decode()
+        assert "超职数 +1" in detail
+        listing = c.get(reverse("cadres:over_establishment")).content.decode()
+        assert "甲县财政局" in listing

@@ -1,0 +1,1 @@
+"""Cadre pages: list, detail, create/edit, trash, export, and the unit browser."""

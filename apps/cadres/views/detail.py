@@ -1,0 +1,68 @@
+"""The cadre detail page: header card and a tab per part of the 任免审批表."""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from apps.accounts.models import Role
+from apps.cadres import identity
+from apps.cadres.models import Cadre
+from apps.core.models import AuditEvent
+
+from .common import cadre_or_404, require_cadre_user
+from .parts import table
+
+ACTION_LABELS = {
+    "cadre.create": "新增",
+    "cadre.update": "修改",
+    "cadre.delete": "删除",
+    "cadre.restore": "恢复",
+    "cadre.appointment.add": "新增任职",
+    "cadre.education.add": "新增学历",
+    "cadre.rank.add": "新增职级",
+    "cadre.resume.add": "新增简历",
+    "cadre.family.add": "新增家庭成员",
+}
+
+
+def field_label(name: str) -> str:
+    """The Chinese label of a cadre field (falls back to the identifier for parts)."""
+    try:
+        field = Cadre._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def cadre_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_cadre_user(request)
+    cadre = cadre_or_404(request, pk)
+    # Officers handle the 任免审批表 and need the full number; leaders see it masked.
+    show_full_id = actor.role == Role.OFFICER and bool(cadre.id_number_encrypted)
+    history = [
+        {
+            "at": e.at,
+            "actor": e.actor_name,
+            "action": ACTION_LABELS.get(e.action, e.action),
+            "changes": [(field_label(k), v) for k, v in (e.after or {}).items()],
+        }
+        for e in AuditEvent.objects.filter(
+            target_type="cadres.cadre", target_id=str(cadre.pk), action__startswith="cadre."
+        ).exclude(action="cadre.view")[:50]
+    ]
+    context = {
+        "cadre": cadre,
+        "id_number": identity.decrypt(cadre.id_number_encrypted)
+        if show_full_id
+        else cadre.id_number_masked,
+        "parts": [
+            table("education", cadre.educations.all()),
+            table("appointment", cadre.appointments.select_related("post__unit")),
+            table("rank", cadre.rank_records.all()),
+            table("resume", cadre.resume_entries.all()),
+            table("family", cadre.family_members.all()),
+        ],
+        "history": history,
+        "breadcrumbs": [("干部名册", "/cadres/"), (cadre.name, None)],
+    }
+    return render(request, "cadres/cadre_detail.html", context)

@@ -1,0 +1,170 @@
+"""Create, edit (optimistic concurrency), delete with undo, restore, and adding record parts."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from apps.cadres import services
+from apps.cadres.forms import AppointmentForm, CadreForm
+from apps.cadres.models import Cadre, Post
+from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
+from apps.core.scope import Action
+from apps.units.models import Unit
+
+from .common import cadre_or_404, require_cadre_user
+from .detail import field_label
+from .parts import PARTS
+
+
+def _apply_domain_error(form: Any, exc: DomainError) -> None:
+    """Put a service's field errors under their fields, the rest at the top of the form."""
+    for field, message in exc.fields.items():
+        form.add_error(field if field in form.fields else None, message)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+def cadre_create_view(request: HttpRequest) -> HttpResponse:
+    actor = require_cadre_user(request, change=True)
+    form = CadreForm(request.POST or None, request.FILES or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre = services.cadre_create(actor=actor, data=form.cleaned_data)
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"已新增干部“{cadre.name}”")
+            return redirect("cadres:cadre_detail", pk=cadre.pk)
+    context = {
+        "form": form,
+        "breadcrumbs": [("干部名册", reverse("cadres:cadre_list")), ("新增干部", None)],
+    }
+    return render(request, "cadres/cadre_form.html", context)
+
+
+def _change_rows(changes: dict[str, tuple[object, object]]) -> list[tuple[str, object, object]]:
+    return [(field_label(name), old, new) for name, (old, new) in changes.items()]
+
+
+def cadre_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_cadre_user(request, change=True)
+    cadre = cadre_or_404(request, pk, Action.CHANGE)
+    form = CadreForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=cadre,
+        actor=actor,
+        initial={"version": cadre.version},
+    )
+    conflict: list[tuple[str, object, object]] | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cadre_update(
+                actor=actor,
+                cadre_id=pk,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=form.cleaned_data,
+            )
+        except StaleVersionError as exc:
+            conflict = _change_rows(exc.changes)
+            form.add_error(None, exc.message)
+        except OutOfScopeError:
+            raise Http404 from None
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("cadres:cadre_detail", pk=pk)
+    context = {
+        "form": form,
+        "cadre": cadre,
+        "conflict": conflict,
+        "breadcrumbs": [
+            ("干部名册", reverse("cadres:cadre_list")),
+            (cadre.name, reverse("cadres:cadre_detail", args=[pk])),
+            ("编辑", None),
+        ],
+    }
+    return render(
+        request, "cadres/cadre_form.html", context, status=409 if conflict is not None else 200
+    )
+
+
+@require_POST
+def cadre_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_cadre_user(request, change=True)
+    try:
+        cadre = services.cadre_delete(actor=actor, cadre_id=pk)
+    except OutOfScopeError:
+        raise Http404 from None
+    undo = reverse("cadres:cadre_restore", args=[pk])
+    messages.success(
+        request,
+        format_html(
+            '已删除“{}”。<form method="post" action="{}" class="d-inline">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button class="btn btn-sm btn-link" type="submit" data-testid="undo-delete">撤销'
+            "</button></form>",
+            cadre.name,
+            undo,
+            get_token(request),
+        ),
+    )
+    return redirect("cadres:cadre_list")
+
+
+@require_POST
+def cadre_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_cadre_user(request, change=True)
+    try:
+        cadre = services.cadre_restore(actor=actor, cadre_id=pk)
+    except OutOfScopeError:
+        raise Http404 from None
+    messages.success(request, f"已恢复“{cadre.name}”")
+    return redirect("cadres:cadre_detail", pk=pk)
+
+
+def _post_choices(cadre: Cadre, actor: Any) -> list[tuple[int, str]]:
+    """Posts of units the actor may change, nearest to the cadre's unit first."""
+    posts = Post.objects.filter(unit__in=Unit.objects.visible_to(actor, Action.CHANGE))
+    posts = posts.select_related("unit").order_by("unit__path", "sort_order")[:2000]
+    return [(p.pk, f"{p.unit.name}{p.title}（{p.get_tier_display()}）") for p in posts]
+
+
+def cadre_part_add_view(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    actor = require_cadre_user(request, change=True)
+    spec = PARTS.get(part)
+    if spec is None:
+        raise Http404
+    cadre = cadre_or_404(request, pk, Action.CHANGE)
+    form = spec.form(request.POST or None)
+    if isinstance(form, AppointmentForm):
+        post_widget: Any = form.fields["post"].widget
+        post_widget.choices = _post_choices(cadre, actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.part_add(actor=actor, cadre_id=pk, part=part, data=form.cleaned_data)
+        except OutOfScopeError:
+            raise Http404 from None
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"已新增{spec.label}记录")
+            return redirect(reverse("cadres:cadre_detail", args=[pk]) + f"#tab-{part}")
+    context = {
+        "form": form,
+        "cadre": cadre,
+        "spec": spec,
+        "breadcrumbs": [
+            ("干部名册", reverse("cadres:cadre_list")),
+            (cadre.name, reverse("cadres:cadre_detail", args=[pk])),
+            (f"新增{spec.label}", None),
+        ],
+    }
+    return render(request, "cadres/part_form.html", context)

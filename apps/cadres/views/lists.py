@@ -1,0 +1,80 @@
+"""The cadre list (filters, sort, pages; htmx partial updates), the trash and the Excel export."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from apps.cadres.filters import SORTS
+from apps.cadres.selectors import cadre_list
+from apps.core.htmx import is_htmx_partial
+from apps.core.paging import PAGE_SIZES, paginate, query_without
+from apps.units.models import Unit
+
+from .common import require_cadre_user
+
+OPTION_LEVELS = 2  # levels below the user's top unit offered in the unit filter
+MAX_UNIT_OPTIONS = 600
+SORTABLE = {
+    "name": "姓名",
+    "birth_date": "出生年月",
+    "work_start_date": "参加工作",
+    "unit": "单位",
+}
+
+
+def _list_context(request: HttpRequest, *, trash: bool) -> dict[str, object]:
+    actor = require_cadre_user(request, change=trash)
+    queryset, flt = cadre_list(actor=actor, params=request.GET, include_deleted=trash)
+    page = paginate(request, queryset)
+    sort = request.GET.get("sort", "unit")
+    return {
+        "unit_options": unit_options(actor, request.GET.get("unit")),
+        "filter": flt,
+        "page": page,
+        "sort": sort if sort in SORTS else "unit",
+        "sortable": SORTABLE,
+        "page_sizes": PAGE_SIZES,
+        "base_query": query_without(request, "page", "sort"),
+        "page_query": query_without(request, "page"),
+        "export_query": query_without(request, "page", "page_size"),
+        "trash": trash,
+        "more_filters_open": any(
+            request.GET.get(k)
+            for k in ("ethnicity", "education", "party_member", "age_min", "age_max", "rank_grade")
+        ),
+    }
+
+
+def unit_options(actor: object, selected: str | None) -> list[Unit]:
+    """The top levels of the user's visible tree for the unit filter, plus the selected unit."""
+    visible = Unit.objects.visible_to(actor).active()
+    top = visible.order_by("depth").values_list("depth", flat=True).first()
+    units: list[Unit] = []
+    if top is not None:
+        units = list(visible.filter(depth__lte=top + OPTION_LEVELS).order_by("path"))
+        units = units[:MAX_UNIT_OPTIONS]
+        for u in units:
+            u.indent = "　" * (u.depth - top)  # type: ignore[attr-defined]
+    if selected and selected.isdigit() and all(str(u.pk) != selected for u in units):
+        extra = Unit.objects.visible_to(actor).filter(pk=int(selected)).first()
+        if extra is not None:
+            extra.indent = ""  # type: ignore[attr-defined]
+            units.insert(0, extra)
+    return units
+
+
+def cadre_list_view(request: HttpRequest) -> HttpResponse:
+    context = _list_context(request, trash=False)
+    context["breadcrumbs"] = [("干部名册", None)]
+    template = (
+        "cadres/_cadre_results.html" if is_htmx_partial(request) else "cadres/cadre_list.html"
+    )
+    return render(request, template, context)
+
+
+def cadre_trash_view(request: HttpRequest) -> HttpResponse:
+    context = _list_context(request, trash=True)
+    context["breadcrumbs"] = [("回收站", None)]
+    template = (
+        "cadres/_cadre_results.html" if is_htmx_partial(request) else "cadres/cadre_trash.html"
+    )
+    return render(request, template, context)

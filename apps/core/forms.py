@@ -1,0 +1,22 @@
+"""Form helpers: Tabler classes on widgets and Chinese date-format messages."""
+
+from typing import Any
+
+from django import forms
+
+
+def style_fields(form: forms.BaseForm) -> None:
+    """Give every widget the Tabler class for its kind and mark invalid fields."""
+    for name, field in form.fields.items():
+        widget: Any = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
+        widget.attrs["class"] = css

@@ -1,0 +1,31 @@
+"""Pagination shared by list pages: page size 20/50/100, out-of-range pages clamp to the last."""
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+PAGE_SIZES = (20, 50, 100)
+
+
+def page_size_of(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("page_size", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
+    """The requested page of `queryset` (invalid or too-large page numbers give the last page)."""
+    paginator = Paginator(queryset, page_size_of(request))
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without(request: HttpRequest, *keys: str) -> str:
+    """The current query string minus `keys` (for sort and page links that keep the filters)."""
+    params = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()

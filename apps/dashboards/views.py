@@ -1,0 +1,29 @@
+"""The landing page: a few real counts within the user's scope (三员 see their own shortcuts)."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from apps.accounts.models import CADRE_ROLES
+from apps.cadres.selectors import scope_counts
+from apps.core.models import AuditEvent
+
+
+def percent(part: int, whole: int) -> str:
+    """One decimal, as staff expect (15.0%); a dash when there is nothing to divide."""
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    context: dict[str, Any] = {"breadcrumbs": []}
+    if user.role in CADRE_ROLES:
+        counts = scope_counts(actor=user)
+        context["counts"] = counts
+        context["female_share"] = percent(counts["female"], counts["total"])
+        context["grants"] = user.grants.select_related("unit")
+    context["last_login_events"] = AuditEvent.objects.filter(
+        actor=user, action="auth.login"
+    ).order_by("-id")[:2]
+    return render(request, "dashboards/home.html", context)
