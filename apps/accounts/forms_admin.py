@@ -65,13 +65,16 @@ class PasswordPairMixin(AdminForm):
         label="密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
-        help_text=password_validation.password_validators_help_text_html,
     )
     password2 = forms.CharField(
         label="确认密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
 
     def password_user(self) -> User:
         """The user the password is checked against (similarity to username and name)."""
@@ -138,7 +141,6 @@ class OwnPasswordForm(AdminForm):
         label="新密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html,
     )
     new_password2 = forms.CharField(
         label="确认新密码",
@@ -149,6 +151,8 @@ class OwnPasswordForm(AdminForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
+        help_text = password_validation.password_validators_help_text_html()
+        self.fields["new_password1"].help_text = help_text
 
     def clean_new_password2(self) -> str:
         first, second = self.cleaned_data.get("new_password1"), self.cleaned_data["new_password2"]
@@ -192,11 +196,18 @@ class UserSearchForm(forms.Form):
     """Search box and filters above the user lists."""
 
     q = forms.CharField(label="用户名或姓名", required=False)
-    role = forms.ChoiceField(label="角色", choices=[("", "全部角色"), *Role.choices], required=False)
+    role = forms.ChoiceField(
+        label="角色", choices=[("", "全部角色"), *Role.choices], required=False
+    )
     status = forms.ChoiceField(
         label="状态",
         required=False,
-        choices=[("", "全部状态"), ("active", "有效"), ("inactive", "已停用"), ("locked", "已锁定")],
+        choices=[
+            ("", "全部状态"),
+            ("active", "有效"),
+            ("inactive", "已停用"),
+            ("locked", "已锁定"),
+        ],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -46,10 +46,12 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
-def _run(request: HttpRequest, form: AdminForm | None, call: Any, done: str) -> bool:
-    """Call a service; on DomainError show it in the form (or as a message). True on success."""
+def _run(
+    request: HttpRequest, form: AdminForm | None, done: str, service: Any, **kwargs: Any
+) -> bool:
+    """Call a service as the current user; a DomainError goes into the form (or a message)."""
     try:
-        call()
+        service(actor=request.user, **kwargs)
     except DomainError as exc:
         if form is not None:
             form.add_domain_error(exc)
@@ -86,11 +88,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        call = lambda: svc.user_create(  # noqa: E731
-            actor=request.user, username=data["username"], full_name=data["full_name"],
-            email=data["email"], unit=data["unit"], password=data["password1"],
-        )  # fmt: skip
-        if _run(request, form, call, f"已新建用户“{data['username']}”，请安全管理员分配角色与数据范围"):
+        done = f"已新建用户“{data['username']}”，请安全管理员分配角色与数据范围"
+        if _run(
+            request, form, done, svc.user_create, username=data["username"],
+            full_name=data["full_name"], email=data["email"], unit=data["unit"],
+            password=data["password1"],
+        ):  # fmt: skip
             return redirect("accounts:user_list")
     context = {"form": form, "title": "新建用户", "breadcrumbs": _crumbs(USERS, "新建用户")}
     return render(request, "accounts/user_form.html", context)
@@ -103,11 +106,10 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        call = lambda: svc.user_update(  # noqa: E731
-            actor=request.user, user_id=pk, full_name=data["full_name"], email=data["email"],
-            unit=data["unit"],
-        )  # fmt: skip
-        if _run(request, form, call, f"已保存用户“{user.username}”"):
+        if _run(
+            request, form, f"已保存用户“{user.username}”", svc.user_update, user_id=pk,
+            full_name=data["full_name"], email=data["email"], unit=data["unit"],
+        ):  # fmt: skip
             return redirect("accounts:user_list")
     title = f"修改用户：{user.username}"
     context = {"form": form, "title": title, "target": user, "breadcrumbs": _crumbs(USERS, title)}
@@ -120,8 +122,7 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     active = not user.is_active
     done = f"已{'启用' if active else '停用'}用户“{user.username}”"
-    call = lambda: svc.user_set_active(actor=request.user, user_id=pk, active=active)  # noqa: E731
-    _run(request, None, call, done)
+    _run(request, None, done, svc.user_set_active, user_id=pk, active=active)
     return _back(request, reverse("accounts:user_list"))
 
 
@@ -129,8 +130,7 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
-    _run(request, None, lambda: svc.user_unlock(actor=request.user, user_id=pk),
-         f"已解除用户“{user.username}”的锁定")  # fmt: skip
+    _run(request, None, f"已解除用户“{user.username}”的锁定", svc.user_unlock, user_id=pk)
     default = "accounts:user_list" if request.user.role == SYSADMIN else "accounts:grant_list"  # type: ignore[union-attr]
     return _back(request, reverse(default))
 
@@ -141,8 +141,8 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = PasswordResetForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password1"]
-        call = lambda: svc.user_reset_password(actor=request.user, user_id=pk, password=password)  # noqa: E731
-        if _run(request, form, call, f"已重置用户“{user.username}”的密码，请通知本人登录后修改"):
+        done = f"已重置用户“{user.username}”的密码，请通知本人登录后修改"
+        if _run(request, form, done, svc.user_reset_password, user_id=pk, password=password):
             return redirect("accounts:user_list")
     title = f"重置密码：{user.username}"
     context = {"form": form, "title": title, "target": user, "breadcrumbs": _crumbs(USERS, title)}
@@ -151,7 +151,9 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(SECADMIN)
 def grant_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, "accounts/grant_list.html", "accounts/_grant_table.html", "角色与数据范围")
+    return _list(
+        request, "accounts/grant_list.html", "accounts/_grant_table.html", "角色与数据范围"
+    )
 
 
 @role_required(SECADMIN)
@@ -160,8 +162,8 @@ def user_role(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoleForm(request.POST or None, initial={"role": user.role})
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data["role"]
-        call = lambda: svc.user_set_role(actor=request.user, user_id=pk, role=role)  # noqa: E731
-        if _run(request, form, call, f"已将用户“{user.username}”的角色设为{Role(role).label}"):
+        done = f"已将用户“{user.username}”的角色设为{Role(role).label}"
+        if _run(request, form, done, svc.user_set_role, user_id=pk, role=role):
             return redirect("accounts:grant_list")
     title = f"设置角色：{user.display_name}（{user.username}）"
     context = {"form": form, "target": user, "title": title, "breadcrumbs": _crumbs(GRANTS, title)}
@@ -174,11 +176,11 @@ def grant_create(request: HttpRequest, user_id: int) -> HttpResponse:
     form = GrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        call = lambda: svc.grant_create(  # noqa: E731
-            actor=request.user, user_id=user.pk, unit=data["unit"],
+        done = f"已为用户“{user.username}”授予“{data['unit'].name}”的数据范围"
+        if _run(
+            request, form, done, svc.grant_create, user_id=user.pk, unit=data["unit"],
             managed_levels=data["managed_levels"], pillars=data["pillars"], note=data["note"],
-        )  # fmt: skip
-        if _run(request, form, call, f"已为用户“{user.username}”授予“{data['unit'].name}”的数据范围"):
+        ):  # fmt: skip
             return redirect("accounts:grant_list")
     title = f"授予数据范围：{user.display_name}（{user.username}）"
     context = {
@@ -196,7 +198,7 @@ def grant_create(request: HttpRequest, user_id: int) -> HttpResponse:
 def grant_delete(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(ScopeGrant.objects.select_related("user", "unit"), pk=pk)
     done = f"已撤销用户“{grant.user.username}”在“{grant.unit.name}”的数据范围"
-    _run(request, None, lambda: svc.grant_delete(actor=request.user, grant_id=pk), done)
+    _run(request, None, done, svc.grant_delete, grant_id=pk)
     return _back(request, reverse("accounts:grant_list"))
 
 
@@ -206,10 +208,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = OwnPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        call = lambda: svc.password_change(  # noqa: E731
-            actor=user, old_password=data["old_password"], new_password=data["new_password1"]
-        )
-        if _run(request, form, call, "密码已修改"):
+        if _run(
+            request, form, "密码已修改", svc.password_change,
+            old_password=data["old_password"], new_password=data["new_password1"],
+        ):  # fmt: skip
             user.refresh_from_db()
             update_session_auth_hash(request, user)
             return redirect("dashboards:home")

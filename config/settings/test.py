@@ -17,3 +17,6 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+else:
+    # One test database per run, so parallel runs on one server never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_dandang_{os.getpid()}"}

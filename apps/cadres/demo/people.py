@@ -1,0 +1,296 @@
+"""One demo person as plain data: identity, education, career, 职级, 简历 and family.
+
+Pure functions of a random.Random and the plan; the same seed gives the same people. All
+dates are on or before AS_OF, a fixed day, so a load does not depend on the clock.
+"""
+
+import random
+from bisect import bisect
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import accumulate
+
+from apps.accounts.models import ManagedBy
+from apps.units.constants import Tier, UnitLevel
+
+from ..constants import Degree, EducationLevel, EducationMode, Gender, PoliticalStatus
+from ..rules import id_number_check_char
+from . import names
+from .career import Career, make_career
+from .plan import Plan
+
+AS_OF = date(2026, 6, 30)
+FEMALE_SHARE = 0.3
+
+
+@dataclass(slots=True)
+class EducationSpec:
+    mode: str
+    level: str
+    degree: str
+    school: str
+    major: str
+    start: date
+    end: date
+
+
+@dataclass(slots=True)
+class FamilySpec:
+    relation: str
+    name: str
+    birth: date
+    political_status: str
+    job: str
+
+
+@dataclass(slots=True)
+class PersonSpec:
+    name: str
+    gender: str
+    ethnicity: str
+    birth: date
+    native_place: str
+    id_number: str
+    political_status: str
+    party_join: date | None
+    work_start: date
+    unit: int
+    managed_by: str
+    educations: list[EducationSpec] = field(default_factory=list)
+    career: Career | None = None
+    family: list[FamilySpec] = field(default_factory=list)
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 Feb
+        return day.replace(year=day.year + years, day=28)
+
+
+def rand_date(rng: random.Random, lo: date, hi: date) -> date:
+    """A day in [lo, hi] (lo when the range is empty)."""
+    span = (hi - lo).days
+    return lo + timedelta(days=rng.randint(0, span)) if span > 0 else lo
+
+
+def _cum(weights: tuple[tuple[str, float], ...]) -> tuple[list[str], list[float]]:
+    return [w[0] for w in weights], list(accumulate(w[1] for w in weights))
+
+
+SURNAMES, SURNAME_CUM = _cum(names.SURNAME_WEIGHTS)
+ETHNICITIES, ETHNICITY_CUM = _cum(names.ETHNICITY_WEIGHTS)
+BIRTH_YEARS = {  # by current tier; "" = no leadership post
+    Tier.BUREAU_PRINCIPAL: (1966, 1972),
+    Tier.BUREAU_DEPUTY: (1966, 1976),
+    Tier.DIVISION_PRINCIPAL: (1966, 1982),
+    Tier.DIVISION_DEPUTY: (1968, 1986),
+    Tier.SECTION_PRINCIPAL: (1970, 1990),
+    Tier.SECTION_DEPUTY: (1972, 1994),
+    "": (1966, 1998),
+}
+YOUNG_LEVELS = (
+    (EducationLevel.DOCTORATE, 1), (EducationLevel.MASTER, 20), (EducationLevel.BACHELOR, 65),
+    (EducationLevel.ASSOCIATE, 12), (EducationLevel.SECONDARY, 2),
+)  # fmt: skip
+OLD_LEVELS = (
+    (EducationLevel.DOCTORATE, 0.5), (EducationLevel.MASTER, 6), (EducationLevel.BACHELOR, 50),
+    (EducationLevel.ASSOCIATE, 28), (EducationLevel.SECONDARY, 12),
+    (EducationLevel.HIGH_SCHOOL, 3.5),
+)  # fmt: skip
+YOUNG_CUM, OLD_CUM = _cum(YOUNG_LEVELS), _cum(OLD_LEVELS)
+NEXT_LEVEL = {
+    EducationLevel.SECONDARY: EducationLevel.ASSOCIATE,
+    EducationLevel.HIGH_SCHOOL: EducationLevel.ASSOCIATE,
+    EducationLevel.ASSOCIATE: EducationLevel.BACHELOR,
+    EducationLevel.BACHELOR: EducationLevel.MASTER,
+}
+
+
+def pick(rng: random.Random, values: list[str], cum: list[float]) -> str:
+    return values[bisect(cum, rng.random() * cum[-1])]
+
+
+def given_name(rng: random.Random, gender: str) -> str:
+    pool = names.FEMALE_GIVEN if gender == Gender.FEMALE else names.MALE_GIVEN
+    if rng.random() < 0.25:
+        return rng.choice(pool)
+    return rng.choice(pool) + rng.choice(pool)
+
+
+def full_name(rng: random.Random, gender: str, surname: str | None = None) -> str:
+    return (surname or pick(rng, SURNAMES, SURNAME_CUM)) + given_name(rng, gender)
+
+
+class IdNumbers:
+    """Unique, valid 公民身份号码: region + birth date + a serial whose parity is the gender."""
+
+    def __init__(self) -> None:
+        self.used: dict[int, int] = {}
+
+    def make(self, region: str, birth: date, gender: str) -> str:
+        male = gender == Gender.MALE
+        key = (int(region) * 100_000_000 + int(f"{birth:%Y%m%d}")) * 2 + male
+        n = self.used[key] = self.used.get(key, -1) + 1
+        base = key * 2_654_435_761 % 400  # spreads serials without storing anything else
+        serial = 2 * ((base + n) % 500) + (1 if male else 0)
+        first17 = f"{region}{birth:%Y%m%d}{serial:03d}"
+        return first17 + id_number_check_char(first17)
+
+
+def _educations(rng: random.Random, birth: date) -> list[EducationSpec]:
+    """Full-time education, oldest first, ending with the highest full-time level."""
+    values, cum = YOUNG_CUM if birth.year >= 1985 else OLD_CUM
+    level = pick(rng, values, cum)
+    major = rng.choice(names.MAJORS)
+    y18 = birth.year + 18
+    if level == EducationLevel.HIGH_SCHOOL:
+        school = f"示范市第{rng.randint(1, 6)}中学"
+        return [_edu(level, Degree.NONE, school, "", y18 - 3, y18)]
+    if level == EducationLevel.SECONDARY:
+        school = rng.choice(names.SCHOOLS_SECONDARY)
+        return [_edu(level, Degree.NONE, school, major, y18 - 3, y18)]
+    if level == EducationLevel.ASSOCIATE:
+        school = rng.choice(names.SCHOOLS_ASSOCIATE)
+        return [_edu(level, Degree.NONE, school, major, y18, y18 + 3)]
+    school = rng.choice(names.SCHOOLS_BACHELOR)
+    result = [_edu(EducationLevel.BACHELOR, Degree.BACHELOR, school, major, y18, y18 + 4)]
+    if level in (EducationLevel.MASTER, EducationLevel.DOCTORATE):
+        school = rng.choice(names.SCHOOLS_GRADUATE)
+        start = y18 + 4 + rng.randint(0, 2)
+        result.append(_edu(EducationLevel.MASTER, Degree.MASTER, school, major, start, start + 3))
+        if level == EducationLevel.DOCTORATE:
+            result.append(
+                _edu(level, Degree.DOCTOR, school, major, start + 3, start + 6)  # same school
+            )
+    return result
+
+
+def _edu(level: str, degree: str, school: str, major: str, y0: int, y1: int) -> EducationSpec:
+    return EducationSpec(
+        EducationMode.FULL_TIME, level, degree, school, major, date(y0, 9, 1), date(y1, 7, 1)
+    )
+
+
+def _in_service(rng: random.Random, ft: EducationSpec, work_start: date) -> EducationSpec | None:
+    """Some cadres study while working (在职教育) one level above their full-time level."""
+    level = NEXT_LEVEL.get(ft.level)  # type: ignore[call-overload]
+    if level is None or rng.random() > 0.35:
+        return None
+    start = date(work_start.year + rng.randint(3, 10), 9, 1)
+    end = date(start.year + rng.randint(2, 3), 7, 1)
+    if end >= AS_OF:
+        return None
+    degree = Degree.MASTER if level == EducationLevel.MASTER and rng.random() < 0.5 else Degree.NONE
+    if level == EducationLevel.BACHELOR:
+        degree = Degree.BACHELOR if rng.random() < 0.3 else Degree.NONE
+    school = rng.choice(names.SCHOOLS_IN_SERVICE)
+    major = rng.choice(names.IN_SERVICE_MAJORS)
+    return EducationSpec(EducationMode.IN_SERVICE, level, degree, school, major, start, end)
+
+
+def _political(rng: random.Random, birth: date, leader: bool) -> tuple[str, date | None]:
+    """Mostly CPC; the join date is after the 18th birthday and before AS_OF."""
+    roll = rng.random()
+    adult = add_years(birth, 18)
+    if roll < (0.97 if leader else 0.88):
+        latest = min(add_years(birth, 40), AS_OF - timedelta(days=400))
+        return PoliticalStatus.CPC, rand_date(rng, adult, max(adult, latest))
+    if roll < (0.98 if leader else 0.90):
+        return PoliticalStatus.CPC_PROBATIONARY, AS_OF - timedelta(days=rng.randint(30, 330))
+    if roll < 0.95:
+        return PoliticalStatus.DEMOCRATIC_PARTY, None
+    if AS_OF.year - birth.year <= 28:
+        return PoliticalStatus.CYL, None
+    return PoliticalStatus.NONE, None
+
+
+def _family(rng: random.Random, p: PersonSpec) -> list[FamilySpec]:
+    """2–4 members: spouse and children when old enough, then parents."""
+    surname = p.name[:2] if p.name[:2] in SURNAMES else p.name[0]
+    members: list[FamilySpec] = []
+    cpc, none = PoliticalStatus.CPC, PoliticalStatus.NONE
+    age = AS_OF.year - p.birth.year
+    if age > 26 and rng.random() < 0.9:
+        female = p.gender == Gender.MALE
+        birth = rand_date(rng, add_years(p.birth, -3), add_years(p.birth, 3))
+        members.append(
+            FamilySpec(
+                "妻子" if female else "丈夫",
+                full_name(rng, Gender.FEMALE if female else Gender.MALE),
+                birth,
+                cpc if rng.random() < 0.5 else none,
+                rng.choice(names.FAMILY_JOBS),
+            )
+        )
+        for _ in range(rng.randint(0, 2) if age > 30 else 0):
+            born = rand_date(rng, add_years(p.birth, 24), add_years(p.birth, 36))
+            if born >= AS_OF:
+                continue
+            son = rng.random() < 0.5
+            job = "学生" if AS_OF.year - born.year < 23 else rng.choice(names.FAMILY_JOBS)
+            gender = Gender.MALE if son else Gender.FEMALE
+            members.append(
+                FamilySpec("儿子" if son else "女儿", full_name(rng, gender, surname), born, none, job)
+            )
+    father = rand_date(rng, add_years(p.birth, -34), add_years(p.birth, -22))
+    mother = rand_date(rng, add_years(p.birth, -32), add_years(p.birth, -20))
+    members.append(
+        FamilySpec("父亲", full_name(rng, Gender.MALE, surname), father, cpc, "退休")
+    )  # fmt: skip
+    members.append(
+        FamilySpec("母亲", full_name(rng, Gender.FEMALE), mother, none, rng.choice(["退休", "务农"]))
+    )  # fmt: skip
+    return members[:4]
+
+
+def make_person(
+    rng: random.Random, plan: Plan, ids: IdNumbers, unit: int, post: int | None
+) -> PersonSpec:
+    """A person working in `unit`, holding `post` (an index into plan.posts) or no post."""
+    spec = plan.posts[post] if post is not None else None
+    tier = spec.tier if spec else ""
+    u = plan.units[unit]
+    gender = Gender.FEMALE if rng.random() < FEMALE_SHARE else Gender.MALE
+    name = full_name(rng, gender)
+    lo, hi = BIRTH_YEARS[tier]
+    birth = rand_date(rng, date(lo, 1, 1), date(hi, 12, 31))
+    if u.county is not None and rng.random() < 0.6:
+        county = plan.counties[u.county]
+        native, region = county.name, county.region
+    elif rng.random() < 0.7:
+        county = plan.counties[rng.randrange(len(plan.counties))]
+        native, region = county.name, county.region
+    else:
+        native, region = rng.choice(names.OUTSIDE_PLACES)
+    educations = _educations(rng, birth)
+    ft_end = educations[-1].end
+    work_start = max(
+        rand_date(rng, ft_end + timedelta(days=30), ft_end + timedelta(days=400)),
+        add_years(birth, 18) + timedelta(days=rng.randint(1, 60)),
+    )
+    extra = _in_service(rng, educations[-1], work_start)
+    if extra is not None:
+        educations.append(extra)
+    status, joined = _political(rng, birth, spec is not None)
+    if spec is not None:
+        managed_by = spec.managed_by
+    else:
+        managed_by = ManagedBy.CITY if u.level == UnitLevel.CITY else ManagedBy.COUNTY
+    person = PersonSpec(
+        name=name,
+        gender=gender,
+        ethnicity=pick(rng, ETHNICITIES, ETHNICITY_CUM),
+        birth=birth,
+        native_place=native,
+        id_number=ids.make(region, birth, gender),
+        political_status=status,
+        party_join=joined,
+        work_start=work_start,
+        unit=unit,
+        managed_by=managed_by,
+        educations=educations,
+    )
+    person.career = make_career(rng, plan, person.work_start, unit, post, AS_OF)
+    person.family = _family(rng, person)
+    return person
