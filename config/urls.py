@@ -8,5 +8,6 @@ urlpatterns = [
     path("units/", include("apps.units.urls")),
     path("cadres/", include("apps.cadres.urls")),
     path("audit/", include("apps.core.urls")),
+    path("jobs/", include("apps.core.urls_jobs")),
     path("api/v1/", include("config.api")),
 ]

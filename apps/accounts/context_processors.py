@@ -8,7 +8,12 @@ from .models import Role
 def user_role(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    scope_label = ""
+    if role in (Role.OFFICER, Role.LEADER):
+        names = [g.unit.name for g in user.grants.select_related("unit")]  # type: ignore[union-attr]
+        scope_label = "、".join(names[:2]) + ("等" if len(names) > 2 else "")
     return {
+        "scope_label": scope_label,
         "role": role,
         "is_cadre_user": role in (Role.OFFICER, Role.LEADER),
         "is_officer": role == Role.OFFICER,

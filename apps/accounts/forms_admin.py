@@ -8,54 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from apps.core.exceptions import DomainError
 from apps.core.forms import style_fields
 from apps.core.scope import Pillar
-from apps.units.models import Unit
+from apps.units.forms import StyledForm, UnitChoiceField
 
 from .models import ManagedBy, Role, User
 
 
-class AdminForm(forms.Form):
-    """Tabler-styled form that can show a service's DomainError inline."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._style()
-
-    def _style(self) -> None:
-        style_fields(self)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.attrs["class"] = "form-check-input"
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        """Put the service's field messages under their fields, the rest at the top."""
-        placed = False
-        for name, message in exc.fields.items():
-            if name in self.fields:
-                self.add_error(name, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
-        self._style()
-
-
-class UnitChoiceField(forms.ModelChoiceField[Unit]):
-    """Active units in tree order, indented by depth."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Unit.objects.active().order_by("path"))
-        kwargs.setdefault("empty_label", "（请选择）")
-        super().__init__(**kwargs)
-        self.error_messages["invalid_choice"] = "所选单位不存在或已撤并"
-
-    def label_from_instance(self, obj: Unit) -> str:
-        return "　" * obj.depth + obj.name
+class AdminForm(StyledForm):
+    """Base of the account admin forms (Tabler styling, DomainError shown inline)."""
 
 
 class PasswordPairMixin(AdminForm):
@@ -74,7 +35,9 @@ class PasswordPairMixin(AdminForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        self.fields[
+            "password1"
+        ].help_text = password_validation.password_validators_help_text_html()
 
     def password_user(self) -> User:
         """The user the password is checked against (similarity to username and name)."""
@@ -168,10 +131,6 @@ class OwnPasswordForm(AdminForm):
 
 class RoleForm(AdminForm):
     role = forms.ChoiceField(label="角色", choices=Role.choices, widget=forms.RadioSelect)
-
-    def _style(self) -> None:
-        super()._style()
-        self.fields["role"].widget.attrs["class"] = "form-check-input"
 
 
 class GrantForm(AdminForm):

@@ -16,6 +16,18 @@ from .filters import DEFAULT_SORT, SORTS, CadreFilter
 from .models import Appointment, Cadre
 
 
+def _without_blanks(params: QueryDict | dict[str, Any]) -> QueryDict:
+    """Drop empty values ("全部" options submit ""), which multi-choice filters would reject."""
+    cleaned = QueryDict(mutable=True)
+    items = params.lists() if isinstance(params, QueryDict) else params.items()
+    for key, values in items:
+        values = values if isinstance(values, list) else [values]
+        kept = [str(v) for v in values if str(v).strip() != ""]
+        if kept:
+            cleaned.setlist(key, kept)
+    return cleaned
+
+
 def cadre_list(
     *, actor: Any, params: QueryDict | dict[str, Any], include_deleted: bool = False
 ) -> tuple[QuerySet[Cadre], CadreFilter]:
@@ -25,7 +37,7 @@ def cadre_list(
         base = Cadre.objects.visible_to(actor, include_deleted=True).filter(
             deleted_at__isnull=False
         )
-    flt = CadreFilter(params, queryset=base)
+    flt = CadreFilter(_without_blanks(params), queryset=base)
     qs = flt.qs if flt.is_valid() else base.none()
     sort = params.get("sort") or DEFAULT_SORT
     qs = qs.order_by(*SORTS.get(str(sort), SORTS[DEFAULT_SORT]))

@@ -79,7 +79,9 @@ def _options(annotation: Any) -> str:
     return ""
 
 
-def resolve_field(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str, FieldInfo | None]:
+def resolve_field(
+    model: type[BaseModel], loc: tuple[Any, ...]
+) -> tuple[str, str, FieldInfo | None]:
     """(field key, Chinese label, FieldInfo) of an error location inside ninja's param model.
 
     The first level is the operation parameter (`payload`, `filters`): a schema parameter is
@@ -95,7 +97,8 @@ def resolve_field(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, st
             if get_origin(current) is list:
                 current = _strip_optional(get_args(current)[0])
             continue
-        fields = _model_of(current).model_fields if _model_of(current) else {}
+        schema = _model_of(current)
+        fields = schema.model_fields if schema is not None else {}
         if part not in fields:
             if not fields:
                 continue  # a union-member tag pydantic adds to the location
@@ -202,16 +205,15 @@ def http_error_response(api: "NinjaAPI", request: HttpRequest, exc: HttpError) -
     status = exc.status_code
     if isinstance(exc, AuthenticationError) or status == 401:
         message = UNAUTHENTICATED if exc.message == "Unauthorized" else exc.message
-        response = api.create_response(
-            request, error_body("unauthenticated", message), status=401
-        )
+        response = api.create_response(request, error_body("unauthenticated", message), status=401)
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
     if status == 403:
         message = "无权访问" if exc.message == "Forbidden" else exc.message
         return api.create_response(request, error_body("forbidden", message), status=403)
     if status == 400 and exc.message.startswith("Cannot parse request body"):
-        body = error_body("invalid_json", "请求体不是有效的 JSON", {"body": "请求体：不是有效的 JSON"})
+        message = "请求体：不是有效的 JSON"
+        body = error_body("invalid_json", message, {"body": message})
         return api.create_response(request, body, status=400)
     return api.create_response(request, error_body(f"http_{status}", exc.message), status=status)
 
@@ -219,23 +221,23 @@ def http_error_response(api: "NinjaAPI", request: HttpRequest, exc: HttpError) -
 def install(api: "NinjaAPI") -> None:
     """Register the handlers on the NinjaAPI (after ninja's defaults, so ours win)."""
 
-    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         fields: dict[str, str] = {}
         for entry in exc.errors:
             fields.setdefault(str(entry.get("field", "")), str(entry.get("message", "")))
         message = "；".join(fields.values()) or "请求参数无效"
         return api.create_response(request, error_body("invalid", message, fields), status=400)
 
-    def on_labelled(request: HttpRequest, exc: LabelledError) -> HttpResponse:
+    def on_labelled(request: HttpRequest, exc: Any) -> HttpResponse:
         return domain_error_response(api, request, exc.error, exc.labels)
 
-    def on_domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    def on_domain(request: HttpRequest, exc: Any) -> HttpResponse:
         return domain_error_response(api, request, exc, {})
 
-    def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def on_http(request: HttpRequest, exc: Any) -> HttpResponse:
         return http_error_response(api, request, exc)
 
-    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def on_404(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, error_body("not_found", NOT_FOUND), status=404)
 
     api.add_exception_handler(ValidationError, on_validation)

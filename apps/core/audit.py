@@ -85,7 +85,8 @@ def record(
         before=_normalise(before),
         after=_normalise(after),
         detail=_normalise(detail),
-        ip=info.ip,
+        # Hash the IP as it will be stored: saving normalises IPv6 (2001:DB8:0::1 → 2001:db8::1).
+        ip=AuditEvent._meta.get_field("ip").get_prep_value(info.ip),
         request_id=info.request_id,
     )
     with transaction.atomic():

@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from itertools import accumulate
 
 from apps.accounts.models import ManagedBy
+from apps.cadres.constants import Degree, EducationLevel, EducationMode, Gender, PoliticalStatus
+from apps.cadres.rules import id_number_check_char
 from apps.units.constants import Tier, UnitLevel
 
-from ..constants import Degree, EducationLevel, EducationMode, Gender, PoliticalStatus
-from ..rules import id_number_check_char
 from . import names
-from .career import Career, make_career
+from .career import Career, Segment, make_career
 from .plan import Plan
 
 AS_OF = date(2026, 6, 30)
@@ -57,7 +57,8 @@ class PersonSpec:
     unit: int
     managed_by: str
     educations: list[EducationSpec] = field(default_factory=list)
-    career: Career | None = None
+    career: Career = field(default_factory=Career)
+    resume: list[Segment] = field(default_factory=list)
     family: list[FamilySpec] = field(default_factory=list)
 
 
@@ -80,7 +81,7 @@ def _cum(weights: tuple[tuple[str, float], ...]) -> tuple[list[str], list[float]
 
 SURNAMES, SURNAME_CUM = _cum(names.SURNAME_WEIGHTS)
 ETHNICITIES, ETHNICITY_CUM = _cum(names.ETHNICITY_WEIGHTS)
-BIRTH_YEARS = {  # by current tier; "" = no leadership post
+BIRTH_YEARS: dict[str, tuple[int, int]] = {  # by current tier; "" = no leadership post
     Tier.BUREAU_PRINCIPAL: (1966, 1972),
     Tier.BUREAU_DEPUTY: (1966, 1976),
     Tier.DIVISION_PRINCIPAL: (1966, 1982),
@@ -90,16 +91,22 @@ BIRTH_YEARS = {  # by current tier; "" = no leadership post
     "": (1966, 1998),
 }
 YOUNG_LEVELS = (
-    (EducationLevel.DOCTORATE, 1), (EducationLevel.MASTER, 20), (EducationLevel.BACHELOR, 65),
-    (EducationLevel.ASSOCIATE, 12), (EducationLevel.SECONDARY, 2),
-)  # fmt: skip
+    (EducationLevel.DOCTORATE, 1),
+    (EducationLevel.MASTER, 20),
+    (EducationLevel.BACHELOR, 65),
+    (EducationLevel.ASSOCIATE, 12),
+    (EducationLevel.SECONDARY, 2),
+)
 OLD_LEVELS = (
-    (EducationLevel.DOCTORATE, 0.5), (EducationLevel.MASTER, 6), (EducationLevel.BACHELOR, 50),
-    (EducationLevel.ASSOCIATE, 28), (EducationLevel.SECONDARY, 12),
+    (EducationLevel.DOCTORATE, 0.5),
+    (EducationLevel.MASTER, 6),
+    (EducationLevel.BACHELOR, 50),
+    (EducationLevel.ASSOCIATE, 28),
+    (EducationLevel.SECONDARY, 12),
     (EducationLevel.HIGH_SCHOOL, 3.5),
-)  # fmt: skip
+)
 YOUNG_CUM, OLD_CUM = _cum(YOUNG_LEVELS), _cum(OLD_LEVELS)
-NEXT_LEVEL = {
+NEXT_LEVEL: dict[str, str] = {
     EducationLevel.SECONDARY: EducationLevel.ASSOCIATE,
     EducationLevel.HIGH_SCHOOL: EducationLevel.ASSOCIATE,
     EducationLevel.ASSOCIATE: EducationLevel.BACHELOR,
@@ -174,7 +181,7 @@ def _edu(level: str, degree: str, school: str, major: str, y0: int, y1: int) -> 
 
 def _in_service(rng: random.Random, ft: EducationSpec, work_start: date) -> EducationSpec | None:
     """Some cadres study while working (在职教育) one level above their full-time level."""
-    level = NEXT_LEVEL.get(ft.level)  # type: ignore[call-overload]
+    level = NEXT_LEVEL.get(ft.level)
     if level is None or rng.random() > 0.35:
         return None
     start = date(work_start.year + rng.randint(3, 10), 9, 1)
@@ -231,16 +238,18 @@ def _family(rng: random.Random, p: PersonSpec) -> list[FamilySpec]:
             job = "学生" if AS_OF.year - born.year < 23 else rng.choice(names.FAMILY_JOBS)
             gender = Gender.MALE if son else Gender.FEMALE
             members.append(
-                FamilySpec("儿子" if son else "女儿", full_name(rng, gender, surname), born, none, job)
+                FamilySpec(
+                    "儿子" if son else "女儿", full_name(rng, gender, surname), born, none, job
+                )
             )
     father = rand_date(rng, add_years(p.birth, -34), add_years(p.birth, -22))
     mother = rand_date(rng, add_years(p.birth, -32), add_years(p.birth, -20))
+    members.append(FamilySpec("父亲", full_name(rng, Gender.MALE, surname), father, cpc, "退休"))
     members.append(
-        FamilySpec("父亲", full_name(rng, Gender.MALE, surname), father, cpc, "退休")
-    )  # fmt: skip
-    members.append(
-        FamilySpec("母亲", full_name(rng, Gender.FEMALE), mother, none, rng.choice(["退休", "务农"]))
-    )  # fmt: skip
+        FamilySpec(
+            "母亲", full_name(rng, Gender.FEMALE), mother, none, rng.choice(["退休", "务农"])
+        )
+    )
     return members[:4]
 
 
@@ -291,6 +300,41 @@ def make_person(
         managed_by=managed_by,
         educations=educations,
     )
-    person.career = make_career(rng, plan, person.work_start, unit, post, AS_OF)
+    graduate = educations[-1 if extra is None else -2].level in GRADUATE
+    person.career = make_career(rng, plan, work_start, unit, post, AS_OF, graduate=graduate)
+    person.resume = _resume(person)
     person.family = _family(rng, person)
     return person
+
+
+GRADUATE = (EducationLevel.MASTER, EducationLevel.DOCTORATE)
+STUDY: dict[str, str] = {
+    EducationLevel.MASTER: "硕士研究生",
+    EducationLevel.DOCTORATE: "博士研究生",
+}
+IN_SERVICE_STUDY: dict[str, str] = {
+    EducationLevel.MASTER: "在职研究生",
+    EducationLevel.BACHELOR: "在职大学",
+    EducationLevel.ASSOCIATE: "在职大专",
+}
+
+
+def _resume(p: PersonSpec) -> list[Segment]:
+    """简历: full-time study, then work lines; in-service study is noted inside a work line."""
+    lines = []
+    for e in p.educations:
+        if e.mode == EducationMode.FULL_TIME:
+            major = f"{e.major}专业" if e.major else ""
+            lines.append(Segment(e.start, e.end, f"{e.school}{major}{STUDY.get(e.level, '')}学习"))
+    work = [Segment(s.start, s.end, s.text) for s in p.career.segments]
+    for e in p.educations:
+        if e.mode != EducationMode.IN_SERVICE:
+            continue
+        for seg in work:
+            if seg.start <= e.start and (seg.end is None or e.start <= seg.end):
+                study = IN_SERVICE_STUDY.get(e.level, "在职")
+                seg.text += (
+                    f"（其间：{e.start:%Y.%m}—{e.end:%Y.%m}在{e.school}{e.major}专业{study}学习）"
+                )
+                break
+    return lines + work

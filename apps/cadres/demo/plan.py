@@ -148,22 +148,25 @@ class _Builder:
 
 def build_plan(seed: int, n_units: int | None = None) -> Plan:
     """The deterministic unit tree for `seed`; about `n_units` units (default: the skeleton)."""
-    b = _Builder(random.Random(f"{seed}-units"))
+    b = _Builder(random.Random(f"{seed}-units"))  # noqa: S311 (reproducible demo data)
     n_city, n_counties, n_county_depts, n_towns = _sizes(n_units)
-    city, county_mb = ManagedBy.CITY, ManagedBy.COUNTY
+    city = ManagedBy.CITY
     root = b.unit("示范市委", UnitLevel.CITY, UnitKind.PARTY_COMMITTEE, None, weight=15)
     gov = b.unit("示范市人民政府", UnitLevel.CITY, UnitKind.GOVERNMENT, root, weight=15)
-    b.post(root, "市委书记", Tier.BUREAU_PRINCIPAL, 1, ManagedBy.PROVINCE)
-    b.post(root, "市委副书记", Tier.BUREAU_DEPUTY, 2, ManagedBy.PROVINCE)
+    b.post(root, "书记", Tier.BUREAU_PRINCIPAL, 1, ManagedBy.PROVINCE)
+    b.post(root, "副书记", Tier.BUREAU_DEPUTY, 2, ManagedBy.PROVINCE)
     b.post(gov, "市长", Tier.BUREAU_PRINCIPAL, 1, ManagedBy.PROVINCE)
     b.post(gov, "副市长", Tier.BUREAU_DEPUTY, 4, ManagedBy.PROVINCE)
     b.post(gov, "秘书长", Tier.DIVISION_PRINCIPAL, 1, city)
     departments: list[int] = []
     for name, parent in names.CITY_DEPARTMENTS[:n_city]:
         dept = b.unit(
-            name, UnitLevel.CITY, UnitKind.DEPARTMENT, root if parent == "committee" else gov,
+            name,
+            UnitLevel.CITY,
+            UnitKind.DEPARTMENT,
+            root if parent == "committee" else gov,
             weight=30,
-        )  # fmt: skip
+        )
         b.leaders(dept, _titles(name), (Tier.DIVISION_PRINCIPAL, Tier.DIVISION_DEPUTY), city)
         departments.append(dept)
     towns: list[int] = []
@@ -193,21 +196,29 @@ def _county(
     )
     b.plan.counties.append(County(c_name, region, committee, c_name[0]))
     gov = b.unit(
-        f"{c_name}人民政府", UnitLevel.COUNTY, UnitKind.GOVERNMENT, committee, county=c_idx,
+        f"{c_name}人民政府",
+        UnitLevel.COUNTY,
+        UnitKind.GOVERNMENT,
+        committee,
+        county=c_idx,
         weight=12,
-    )  # fmt: skip
-    b.post(committee, f"{suffix}委书记", Tier.DIVISION_PRINCIPAL, 1, city)
-    b.post(committee, f"{suffix}委副书记", Tier.DIVISION_DEPUTY, 2, city)
+    )
+    b.post(committee, "书记", Tier.DIVISION_PRINCIPAL, 1, city)
+    b.post(committee, "副书记", Tier.DIVISION_DEPUTY, 2, city)
     b.post(gov, f"{suffix}长", Tier.DIVISION_PRINCIPAL, 1, city)
     b.post(gov, f"副{suffix}长", Tier.DIVISION_DEPUTY, 4, city)
     section = (Tier.SECTION_PRINCIPAL, Tier.SECTION_DEPUTY)
     for template, parent in names.COUNTY_DEPARTMENTS[:n_depts]:
         name = template.format(c=c_name)
         dept = b.unit(
-            name, UnitLevel.COUNTY, UnitKind.DEPARTMENT,
-            committee if parent == "committee" else gov, county=c_idx, weight=20,
+            name,
+            UnitLevel.COUNTY,
+            UnitKind.DEPARTMENT,
+            committee if parent == "committee" else gov,
+            county=c_idx,
+            weight=20,
             short_name=name.removeprefix(c_name),
-        )  # fmt: skip
+        )
         b.leaders(dept, _titles(name), section, county_mb)
         departments.append(dept)
     towns = []
@@ -215,9 +226,14 @@ def _county(
         street = suffix == "区" and i < 3
         kind = "街道" if street else ("乡" if i % 4 == 3 else "镇")
         unit = b.unit(
-            f"{c_name}{town}{kind}", UnitLevel.TOWNSHIP, UnitKind.GOVERNMENT, committee,
-            county=c_idx, weight=25, short_name=f"{town}{kind}",
-        )  # fmt: skip
+            f"{c_name}{town}{kind}",
+            UnitLevel.TOWNSHIP,
+            UnitKind.GOVERNMENT,
+            committee,
+            county=c_idx,
+            weight=25,
+            short_name=f"{town}{kind}",
+        )
         head = "街道办事处主任" if street else f"{kind}长"
         b.post(unit, "党工委书记" if street else "党委书记", Tier.SECTION_PRINCIPAL, 1, county_mb)
         b.post(unit, head, Tier.SECTION_PRINCIPAL, 1, county_mb)
@@ -244,9 +260,14 @@ def _institutions(b: _Builder, n_units: int | None, hosts: list[int]) -> None:
         rounds = (n - 1) // len(suffixes)
         name = f"{parent.name}{suffix}" + (f"第{rounds + 1}分部" if rounds else "")
         unit = b.unit(
-            name, parent.level, UnitKind.INSTITUTION, host, county=parent.county, weight=8,
+            name,
+            parent.level,
+            UnitKind.INSTITUTION,
+            host,
+            county=parent.county,
+            weight=8,
             short_name=f"{parent.short_name}{suffix}",
-        )  # fmt: skip
+        )
         managed = ManagedBy.CITY if parent.county is None else ManagedBy.COUNTY
         b.post(unit, "主任", Tier.SECTION_PRINCIPAL, 1, managed)
         b.post(unit, "副主任", Tier.SECTION_DEPUTY, 1, managed)

@@ -12,7 +12,7 @@ from apps.cadres import identity, services
 from apps.cadres.constants import EducationLevel, EducationMode, RankGrade
 from apps.cadres.models import Appointment, Cadre, Education, RankRecord
 from apps.cadres.services import AppointmentInput
-from apps.cadres.tests.factories import CadreFactory, PostFactory, make_id_number
+from apps.cadres.tests.factories import PostFactory, make_id_number
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.models import AuditEvent
 from apps.units.constants import Tier
@@ -361,7 +361,9 @@ class TestCadreDeleteRestore:
         services.cadre_delete(actor=officer_a, cadre_id=cadre.pk)
 
         assert not Cadre.objects.visible_to(officer_a).filter(pk=cadre.pk).exists()
-        assert Cadre.objects.visible_to(officer_a, include_deleted=True).filter(pk=cadre.pk).exists()
+        assert (
+            Cadre.objects.visible_to(officer_a, include_deleted=True).filter(pk=cadre.pk).exists()
+        )
         cadre.refresh_from_db()
         assert cadre.deleted_by == officer_a
         assert cadre.deleted_at is not None

@@ -2,6 +2,7 @@
 conflict on stale saves, undo of deletes, and query budgets."""
 
 from datetime import date
+from io import BytesIO
 
 import pytest
 from django.test import Client
@@ -12,7 +13,7 @@ from apps.accounts.models import ManagedBy, Role
 from apps.accounts.tests.factories import UserFactory
 from apps.cadres.models import Appointment, Cadre
 from apps.cadres.tests.factories import CadreFactory, PostFactory
-from apps.core.models import AuditEvent
+from apps.core.models import AuditEvent, Job, JobStatus
 from apps.units.constants import Tier
 from apps.units.models import PostQuota
 
@@ -24,8 +25,12 @@ def people(city):
     return {
         "a1": CadreFactory(name="张伟", unit=city.county_a_dept, managed_by=ManagedBy.COUNTY),
         "a2": CadreFactory(
-            name="李娜", unit=city.county_a_town, managed_by=ManagedBy.COUNTY, gender="female",
-            birth_date=date(1990, 3, 1), work_start_date=date(2012, 7, 1),
+            name="李娜",
+            unit=city.county_a_town,
+            managed_by=ManagedBy.COUNTY,
+            gender="female",
+            birth_date=date(1990, 3, 1),
+            work_start_date=date(2012, 7, 1),
         ),
         "a_city": CadreFactory(name="王强", unit=city.county_a, managed_by=ManagedBy.CITY),
         "b1": CadreFactory(name="张敏", unit=city.county_b_dept, managed_by=ManagedBy.COUNTY),
@@ -121,7 +126,9 @@ class TestCadreDetail:
                 action="cadre.view", target_id=str(pk), outcome="denied"
             ).exists()
 
-    def test_id_number_masked_for_leader_full_for_officer(self, client, officer_a, leader_a, people):
+    def test_id_number_masked_for_leader_full_for_officer(
+        self, client, officer_a, leader_a, people
+    ):
         cadre = people["a1"]
         url = reverse("cadres:cadre_detail", args=[cadre.pk])
         officer_page = login(Client(), officer_a).get(url).content.decode()
@@ -132,10 +139,16 @@ class TestCadreDetail:
 
 def form_data(cadre: Cadre, **changes) -> dict:
     data = {
-        "name": cadre.name, "gender": cadre.gender, "ethnicity": cadre.ethnicity,
-        "birth_date": cadre.birth_date.isoformat(), "political_status": cadre.political_status,
-        "work_start_date": cadre.work_start_date.isoformat(), "unit": cadre.unit_id,
-        "managed_by": cadre.managed_by, "health": "健康", "version": cadre.version,
+        "name": cadre.name,
+        "gender": cadre.gender,
+        "ethnicity": cadre.ethnicity,
+        "birth_date": cadre.birth_date.isoformat(),
+        "political_status": cadre.political_status,
+        "work_start_date": cadre.work_start_date.isoformat(),
+        "unit": cadre.unit_id,
+        "managed_by": cadre.managed_by,
+        "health": "健康",
+        "version": cadre.version,
     }
     data.update(changes)
     return data
@@ -169,7 +182,9 @@ class TestCadreEdit:
         before = Cadre.objects.get(pk=cadre.pk)
         response = login(client, officer_a).post(
             reverse("cadres:cadre_edit", args=[cadre.pk]),
-            form_data(cadre, birth_date="2023-02-30", id_number="11010519491231002X1", name="x" * 60),
+            form_data(
+                cadre, birth_date="2023-02-30", id_number="11010519491231002X1", name="x" * 60
+            ),
         )
         body = response.content.decode()
         assert response.status_code == 200
@@ -190,7 +205,10 @@ class TestCadreEdit:
         cadre = people["b1"]
         c = login(client, officer_a)
         assert c.get(reverse("cadres:cadre_edit", args=[cadre.pk])).status_code == 404
-        assert c.post(reverse("cadres:cadre_edit", args=[cadre.pk]), form_data(cadre)).status_code == 404
+        assert (
+            c.post(reverse("cadres:cadre_edit", args=[cadre.pk]), form_data(cadre)).status_code
+            == 404
+        )
 
     def test_leader_cannot_edit(self, client, leader_a, people):
         url = reverse("cadres:cadre_edit", args=[people["a1"].pk])
@@ -216,21 +234,47 @@ class TestDeleteRestore:
         assert c.get(reverse("cadres:cadre_detail", args=[cadre.pk])).status_code == 200
 
     def test_delete_other_scope_is_404(self, client, officer_a, people):
-        response = login(client, officer_a).post(reverse("cadres:cadre_delete", args=[people["b1"].pk]))
+        response = login(client, officer_a).post(
+            reverse("cadres:cadre_delete", args=[people["b1"].pk])
+        )
         assert response.status_code == 404
         assert Cadre.objects.get(pk=people["b1"].pk).deleted_at is None
 
 
 class TestExport:
-    def test_export_is_scoped_and_audited(self, client, officer_a, people):
-        response = login(client, officer_a).get(reverse("cadres:cadre_export"), {"q": "张"})
-        assert response.status_code == 200
-        sheet = load_workbook(filename=__import__("io").BytesIO(response.content)).active
+    def export(self, client, params, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("cadres:cadre_export") + "?" + params)
+        assert response.status_code == 302
+        return Job.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+
+    def test_export_is_scoped_audited_and_downloadable(
+        self, client, officer_a, people, django_capture_on_commit_callbacks
+    ):
+        c = login(client, officer_a)
+        job = self.export(c, "q=%E5%BC%A0&page=3", django_capture_on_commit_callbacks)
+        assert job.status == JobStatus.DONE and job.total == 1
+        page = c.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+        assert "已完成" in page and "下载" in page
+        response = c.get(reverse("jobs:job_download", args=[job.pk]))
+        sheet = load_workbook(filename=BytesIO(b"".join(response.streaming_content))).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == "姓名"
-        assert [r[0] for r in rows[1:]] == ["张伟"]
+        assert [r[0] for r in rows[1:]] == ["张伟"]  # 张敏 of county B is not exported
         event = AuditEvent.objects.get(action="cadre.export")
         assert event.detail["rows"] == 1 and event.detail["filter"] == {"q": ["张"]}
+        assert AuditEvent.objects.filter(action="job.download", target_id=str(job.pk)).exists()
+
+    def test_someone_elses_job_is_404(
+        self, client, officer_a, leader_a, people, django_capture_on_commit_callbacks
+    ):
+        job = self.export(login(client, officer_a), "", django_capture_on_commit_callbacks)
+        other = login(Client(), leader_a)
+        assert other.get(reverse("jobs:job_detail", args=[job.pk])).status_code == 404
+        assert other.get(reverse("jobs:job_download", args=[job.pk])).status_code == 404
+
+    def test_export_requires_post(self, client, officer_a):
+        assert login(client, officer_a).get(reverse("cadres:cadre_export")).status_code == 405
 
 
 class TestUnitPages:

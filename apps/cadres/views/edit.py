@@ -73,7 +73,6 @@ def cadre_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleVersionError as exc:
             conflict = _change_rows(exc.changes)
-            form.add_error(None, exc.message)
         except OutOfScopeError:
             raise Http404 from None
         except DomainError as exc:

@@ -127,9 +127,7 @@ class TestCadreVisibleTo:
         assert seen(officer_city) == CITY_MANAGED
         assert seen(officer_city, Action.CHANGE) == CITY_MANAGED
 
-    def test_leader_sees_but_cannot_change(
-        self, leader_a: User, cadres: dict[str, Cadre]
-    ) -> None:
+    def test_leader_sees_but_cannot_change(self, leader_a: User, cadres: dict[str, Cadre]) -> None:
         assert seen(leader_a) == COUNTY_A_COUNTY
         assert seen(leader_a, Action.CHANGE) == set()
 

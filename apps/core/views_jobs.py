@@ -1,0 +1,46 @@
+"""Pages of the user's own background jobs: progress (htmx polling) and audited download."""
+
+from typing import Any
+from urllib.parse import quote
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from . import audit
+from .htmx import is_htmx_partial
+from .models import Job, JobStatus
+
+
+def _own_job(request: HttpRequest, pk: int) -> Job:
+    user: Any = request.user
+    return get_object_or_404(Job, pk=pk, actor=user)
+
+
+def job_list_view(request: HttpRequest) -> HttpResponse:
+    jobs = Job.objects.filter(actor=request.user)[:50]  # type: ignore[misc]
+    return render(
+        request, "core/job_list.html", {"jobs": jobs, "breadcrumbs": [("我的任务", None)]}
+    )
+
+
+def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    template = "core/_job_status.html" if is_htmx_partial(request) else "core/job_detail.html"
+    context = {"job": job, "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
+    context["breadcrumbs"] = [("我的任务", "/jobs/"), (job.title, None)]
+    return render(request, template, context)
+
+
+def job_download_view(request: HttpRequest, pk: int) -> FileResponse:
+    job = _own_job(request, pk)
+    if job.status != JobStatus.DONE or not job.result_file:
+        raise Http404("文件尚未生成")
+    audit.record(
+        action="job.download",
+        actor=request.user,
+        target=job,
+        detail={"kind": job.kind, "file": job.result_name},
+    )
+    response = FileResponse(job.result_file.open("rb"), as_attachment=True)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name)}"
+    return response
