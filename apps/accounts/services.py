@@ -26,9 +26,21 @@ class LoginRefused(Exception):
 GENERIC_FAILURE = "用户名或密码错误"
 
 
-@transaction.atomic
 def login_attempt(*, request: HttpRequest, username: str, password: str) -> User:
-    """Check credentials; lock the account for LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES."""
+    """Check credentials; lock the account for LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES.
+
+    The refusal is raised only after the transaction commits: raising inside it would roll back
+    the failure count, the lock and the audit row of the failed attempt.
+    """
+    with transaction.atomic():
+        outcome = _check_credentials(request=request, username=username, password=password)
+    if isinstance(outcome, str):
+        raise LoginRefused(outcome)
+    return outcome
+
+
+def _check_credentials(*, request: HttpRequest, username: str, password: str) -> User | str:
+    """The authenticated user, or the refusal message (state and audit already written)."""
     now = timezone.now()
     user = User.objects.select_for_update().filter(username=username).first()
     if user is not None and user.locked_until and user.locked_until > now:
@@ -39,9 +51,7 @@ def login_attempt(*, request: HttpRequest, username: str, password: str) -> User
             detail={"reason": "locked"},
         )
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(
-            f"连续登录失败次数过多，账号已锁定，请{minutes}分钟后再试或联系安全管理员"
-        )
+        return f"连续登录失败次数过多，账号已锁定，请{minutes}分钟后再试或联系安全管理员"
     authenticated: Any = authenticate(request, username=username, password=password)
     if authenticated is None:
         detail: dict[str, Any] = {"reason": "bad_credentials"}
@@ -56,11 +66,11 @@ def login_attempt(*, request: HttpRequest, username: str, password: str) -> User
             action="auth.login", outcome=AuditOutcome.FAILED, actor_name=username, detail=detail
         )
         if detail.get("locked"):
-            raise LoginRefused(
+            return (
                 f"连续{settings.LOGIN_MAX_FAILURES}次登录失败，账号已锁定"
                 f"{settings.LOGIN_LOCKOUT_MINUTES}分钟"
             )
-        raise LoginRefused(GENERIC_FAILURE)
+        return GENERIC_FAILURE
     authenticated.failed_logins = 0
     authenticated.locked_until = None
     authenticated.save(update_fields=["failed_logins", "locked_until"])

@@ -12,6 +12,7 @@ from . import rules
 from .models import Cadre, Education, FamilyMember, RankRecord, ResumeEntry
 from .services import CADRE_FIELDS
 
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -60,6 +61,12 @@ class CadreForm(StyledFormMixin, forms.ModelForm[Cadre]):
         unit_field.error_messages["invalid_choice"] = "所选单位不存在或不在您的数据范围内"
         if not self.instance.pk:
             self.fields["id_number"].help_text = "18位，末位可为X；保存后加密存储。"
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo and getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
+            raise forms.ValidationError("照片不能超过2MB")
+        return photo
 
     def clean_id_number(self) -> str:
         raw: str = self.cleaned_data.get("id_number", "").strip()

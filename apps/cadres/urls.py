@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", export.cadre_export_view, name="cadre_export"),
     path("new/", edit.cadre_create_view, name="cadre_create"),
     path("<int:pk>/", detail.cadre_detail_view, name="cadre_detail"),
+    path("<int:pk>/photo/", detail.cadre_photo_view, name="cadre_photo"),
     path("<int:pk>/edit/", edit.cadre_edit_view, name="cadre_edit"),
     path("<int:pk>/delete/", edit.cadre_delete_view, name="cadre_delete"),
     path("<int:pk>/restore/", edit.cadre_restore_view, name="cadre_restore"),

@@ -56,6 +56,12 @@ def action_label(code: str) -> str:
     return f"{label}（{code}）" if label else code
 
 
+class IPFilter(django_filters.Filter):
+    """Exact IP address (validated first: PostgreSQL's inet column refuses other text)."""
+
+    field_class = forms.GenericIPAddressField
+
+
 class AuditEventFilter(django_filters.FilterSet):
     """Filters of the audit log; action and target-type choices come from the stored events."""
 
@@ -76,9 +82,7 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     target_type = django_filters.ChoiceFilter(label="对象类型", empty_label="全部")
     target_id = django_filters.CharFilter(label="对象编号")
-    ip = django_filters.Filter(
-        field_name="ip", label="IP地址", field_class=forms.GenericIPAddressField
-    )
+    ip = IPFilter(label="IP地址")
 
     class Meta:
         model = AuditEvent

@@ -158,7 +158,7 @@ def _ranks(
 ) -> list[RankSpec]:
     first = min(1 if grad else 0, final)
     middle = list(range(first + 1, final))
-    steps = sorted(rng.sample(middle, min(len(middle), rng.randint(0, 3))))
+    steps = sorted(rng.sample(middle, min(4, rng.randint(len(middle) // 2, len(middle)))))
     grades = [first, *steps] + ([final] if final != first else [])
     span = (last - work_start).days
     if span < 60 * (len(grades) - 1):

@@ -182,7 +182,7 @@ def _edu(level: str, degree: str, school: str, major: str, y0: int, y1: int) -> 
 def _in_service(rng: random.Random, ft: EducationSpec, work_start: date) -> EducationSpec | None:
     """Some cadres study while working (在职教育) one level above their full-time level."""
     level = NEXT_LEVEL.get(ft.level)
-    if level is None or rng.random() > 0.35:
+    if level is None or rng.random() > 0.25:
         return None
     start = date(work_start.year + rng.randint(3, 10), 9, 1)
     end = date(start.year + rng.randint(2, 3), 7, 1)
@@ -210,47 +210,6 @@ def _political(rng: random.Random, birth: date, leader: bool) -> tuple[str, date
     if AS_OF.year - birth.year <= 28:
         return PoliticalStatus.CYL, None
     return PoliticalStatus.NONE, None
-
-
-def _family(rng: random.Random, p: PersonSpec) -> list[FamilySpec]:
-    """2–4 members: spouse and children when old enough, then parents."""
-    surname = p.name[:2] if p.name[:2] in SURNAMES else p.name[0]
-    members: list[FamilySpec] = []
-    cpc, none = PoliticalStatus.CPC, PoliticalStatus.NONE
-    age = AS_OF.year - p.birth.year
-    if age > 26 and rng.random() < 0.9:
-        female = p.gender == Gender.MALE
-        birth = rand_date(rng, add_years(p.birth, -3), add_years(p.birth, 3))
-        members.append(
-            FamilySpec(
-                "妻子" if female else "丈夫",
-                full_name(rng, Gender.FEMALE if female else Gender.MALE),
-                birth,
-                cpc if rng.random() < 0.5 else none,
-                rng.choice(names.FAMILY_JOBS),
-            )
-        )
-        for _ in range(rng.randint(0, 2) if age > 30 else 0):
-            born = rand_date(rng, add_years(p.birth, 24), add_years(p.birth, 36))
-            if born >= AS_OF:
-                continue
-            son = rng.random() < 0.5
-            job = "学生" if AS_OF.year - born.year < 23 else rng.choice(names.FAMILY_JOBS)
-            gender = Gender.MALE if son else Gender.FEMALE
-            members.append(
-                FamilySpec(
-                    "儿子" if son else "女儿", full_name(rng, gender, surname), born, none, job
-                )
-            )
-    father = rand_date(rng, add_years(p.birth, -34), add_years(p.birth, -22))
-    mother = rand_date(rng, add_years(p.birth, -32), add_years(p.birth, -20))
-    members.append(FamilySpec("父亲", full_name(rng, Gender.MALE, surname), father, cpc, "退休"))
-    members.append(
-        FamilySpec(
-            "母亲", full_name(rng, Gender.FEMALE), mother, none, rng.choice(["退休", "务农"])
-        )
-    )
-    return members[:4]
 
 
 def make_person(
@@ -302,39 +261,8 @@ def make_person(
     )
     graduate = educations[-1 if extra is None else -2].level in GRADUATE
     person.career = make_career(rng, plan, work_start, unit, post, AS_OF, graduate=graduate)
-    person.resume = _resume(person)
-    person.family = _family(rng, person)
+    person.resume = resume_of(person)
+    person.family = family_of(rng, person)
     return person
 
 
-GRADUATE = (EducationLevel.MASTER, EducationLevel.DOCTORATE)
-STUDY: dict[str, str] = {
-    EducationLevel.MASTER: "硕士研究生",
-    EducationLevel.DOCTORATE: "博士研究生",
-}
-IN_SERVICE_STUDY: dict[str, str] = {
-    EducationLevel.MASTER: "在职研究生",
-    EducationLevel.BACHELOR: "在职大学",
-    EducationLevel.ASSOCIATE: "在职大专",
-}
-
-
-def _resume(p: PersonSpec) -> list[Segment]:
-    """简历: full-time study, then work lines; in-service study is noted inside a work line."""
-    lines = []
-    for e in p.educations:
-        if e.mode == EducationMode.FULL_TIME:
-            major = f"{e.major}专业" if e.major else ""
-            lines.append(Segment(e.start, e.end, f"{e.school}{major}{STUDY.get(e.level, '')}学习"))
-    work = [Segment(s.start, s.end, s.text) for s in p.career.segments]
-    for e in p.educations:
-        if e.mode != EducationMode.IN_SERVICE:
-            continue
-        for seg in work:
-            if seg.start <= e.start and (seg.end is None or e.start <= seg.end):
-                study = IN_SERVICE_STUDY.get(e.level, "在职")
-                seg.text += (
-                    f"（其间：{e.start:%Y.%m}—{e.end:%Y.%m}在{e.school}{e.major}专业{study}学习）"
-                )
-                break
-    return lines + work

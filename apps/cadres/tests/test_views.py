@@ -298,3 +298,31 @@ class TestUnitPages:
         assert "超职数 +1" in detail
         listing = c.get(reverse("cadres:over_establishment")).content.decode()
         assert "甲县财政局" in listing
+
+
+class TestPhoto:
+    def png(self) -> bytes:
+        from PIL import Image
+
+        buffer = BytesIO()
+        Image.new("RGB", (30, 40), "red").save(buffer, "PNG")
+        return buffer.getvalue()
+
+    def test_photo_upload_and_scoped_serving(self, client, officer_a, officer_city, people):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        cadre = people["a1"]
+        c = login(client, officer_a)
+        data = form_data(cadre, photo=SimpleUploadedFile("p.png", self.png(), "image/png"))
+        assert c.post(reverse("cadres:cadre_edit", args=[cadre.pk]), data).status_code == 302
+        assert c.get(reverse("cadres:cadre_photo", args=[cadre.pk])).status_code == 200
+        other = login(Client(), officer_city)  # 市管 only: cannot see this 县管 cadre
+        assert other.get(reverse("cadres:cadre_photo", args=[cadre.pk])).status_code == 404
+
+    def test_not_an_image_is_refused(self, client, officer_a, people):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        cadre = people["a1"]
+        data = form_data(cadre, photo=SimpleUploadedFile("p.png", b"not an image", "image/png"))
+        response = login(client, officer_a).post(reverse("cadres:cadre_edit", args=[cadre.pk]), data)
+        assert response.status_code == 200 and "照片：" in response.content.decode()

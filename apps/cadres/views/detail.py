@@ -1,7 +1,7 @@
 """The cadre detail page: header card and a tab per part of the 任免审批表."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apps.accounts.models import Role
@@ -66,3 +66,12 @@ def cadre_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "breadcrumbs": [("干部名册", "/cadres/"), (cadre.name, None)],
     }
     return render(request, "cadres/cadre_detail.html", context)
+
+
+def cadre_photo_view(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo, served only through the scope check (media files are never public)."""
+    require_cadre_user(request)
+    cadre = Cadre.objects.visible_to(request.user).filter(pk=pk).first()
+    if cadre is None or not cadre.photo:
+        raise Http404("照片不存在")
+    return FileResponse(cadre.photo.open("rb"))
