@@ -12,6 +12,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -131,7 +132,7 @@ class SessionAuth(APIKeyCookie):
     check runs only once the session is known to be a logged-in user.
     """
 
-    param_name = "sessionid"
+    param_name = settings.SESSION_COOKIE_NAME
 
     def __init__(self, roles: Collection[str] = READ_ROLES) -> None:
         super().__init__(csrf=True)  # csrf=True also makes the docs page send the token

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from apps.core.forms import style_fields
 from apps.core.scope import Pillar
 from apps.units.forms import StyledForm, UnitChoiceField
 
@@ -151,7 +150,7 @@ class GrantForm(AdminForm):
     note = forms.CharField(label="备注（授权依据）", max_length=200, required=False)
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(AdminForm):
     """Search box and filters above the user lists."""
 
     q = forms.CharField(label="用户名或姓名", required=False)
@@ -168,10 +167,6 @@ class UserSearchForm(forms.Form):
             ("locked", "已锁定"),
         ],
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_fields(self)
 
     def filter(self, queryset: QuerySet[User]) -> QuerySet[User]:
         """Apply the search to a user queryset (invalid input filters nothing)."""

@@ -181,10 +181,8 @@ def user_set_role(*, actor: Any, user_id: int, role: str) -> User:
     if user.role not in CADRE_ROLES and user.is_active:
         others = User.objects.filter(role=user.role, is_active=True).exclude(pk=user.pk)
         if not others.exists():
-            raise DomainError(
-                f"系统至少需保留一名有效的{user.get_role_display()}，不能修改其角色",
-                fields={"role": "须保留至少一名该角色的有效用户"},
-            )
+            message = f"系统至少需保留一名有效的{user.get_role_display()}，不能修改其角色"
+            raise DomainError(message, fields={"role": message})
     before = _snapshot(user)
     revoked: list[dict[str, Any]] = []
     if role not in CADRE_ROLES:

@@ -119,8 +119,8 @@ def cadre_list(request: HttpRequest, filters: Query[CadreListParams]) -> dict[st
     if filters.deleted:
         check_role(request, actor, WRITE_ROLES)
     params = QueryDict(mutable=True)
-    for key, value in filters.filter_params().items():
-        params.setlist(key, value if isinstance(value, list) else [value])
+    for key, values in filters.filter_params().items():
+        params.setlist(key, values)
     queryset, flt = selectors.cadre_list(
         actor=actor, params=params, include_deleted=filters.deleted
     )

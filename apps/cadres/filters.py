@@ -1,6 +1,7 @@
 """List filters for cadres, shared by the pages, the export and the API."""
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,7 @@ from .constants import (
 )
 from .models import Cadre
 
-ID_NUMBER_RE = re.compile(r"^\d{17}[\dXx]$")
+ID_NUMBER_RE = re.compile(r"^[0-9]{17}[0-9Xx]$")
 PINYIN_RE = re.compile(r"^[A-Za-z]+$")
 SORTS = {
     "name": ("name_pinyin", "id"),
@@ -48,7 +49,8 @@ def years_ago(today: date, years: int) -> date:
 
 def search(queryset: QuerySet[Cadre], text: str) -> QuerySet[Cadre]:
     """Name, full pinyin or initials (zs → 张三), or an exact 公民身份号码 via its keyed hash."""
-    text = text.strip()
+    # Chinese input methods type full-width digits and letters (１２３ｚｓ); search in ASCII.
+    text = unicodedata.normalize("NFKC", text).strip()
     if not text:
         return queryset
     if ID_NUMBER_RE.match(text):

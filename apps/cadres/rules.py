@@ -138,6 +138,19 @@ def check_period(
     return problems
 
 
-def find_overlap(new: Period, existing: list[Period]) -> Period | None:
-    """The first existing period overlapping `new` (same cadre, same post: not allowed)."""
-    return next((p for p in existing if p.overlaps(new)), None)
+def find_overlap(
+    new: Period, existing: list[Period], *, shared_boundary_ok: bool = False
+) -> Period | None:
+    """The first existing period overlapping `new` (same cadre, same post: not allowed).
+
+    With `shared_boundary_ok`, periods that only touch (one ends the day the next starts) do not
+    count: 简历 lines are written 2002.07—2005.07, 2005.07— and share their boundary month.
+    """
+    for p in existing:
+        if not p.overlaps(new):
+            continue
+        touching = p.end == new.start or new.end == p.start
+        if shared_boundary_ok and touching and p.start != new.start:
+            continue
+        return p
+    return None

@@ -79,24 +79,8 @@ class CadreUpdateIn(CadreIn):
     version: int = Field(title="版本", ge=1, le=MAX_ID)
 
 
-NOT_NULL = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "native_place",
-    "birthplace",
-    "id_number",
-    "political_status",
-    "work_start_date",
-    "health",
-    "professional_title",
-    "expertise",
-    "unit",
-    "managed_by",
-    "proposed_post",
-    "proposed_removal",
-)
+# PATCH: omitting a field keeps it; null is accepted only where the record allows it.
+NOT_NULL = tuple(name for name in CadreIn.model_fields if name != "party_join_date")
 
 
 class CadrePatchIn(InputSchema):
@@ -124,7 +108,6 @@ class CadrePatchIn(InputSchema):
     @field_validator(*NOT_NULL, mode="after")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
-        # Omitting a field keeps it; sending null for a required field is an error.
         if value is None:
             raise ValueError("不能为空")
         return value
@@ -162,23 +145,16 @@ class CadreListParams(Schema):
             raise ValueError("取值无效，可选值：" + "、".join(SORTS))
         return value
 
-    def filter_params(self) -> dict[str, Any]:
-        """The values CadreFilter reads (lists for multiple choices, strings otherwise)."""
-        params: dict[str, Any] = {"sort": self.sort}
-        for key in ("q", "unit", "gender", "ethnicity", "managed_by", "education"):
-            value = getattr(self, key)
-            if value is not None:
-                params[key] = str(value)
-        for key in ("age_min", "age_max"):
-            value = getattr(self, key)
-            if value is not None:
-                params[key] = str(value)
-        if self.party_member is not None:
-            params["party_member"] = "true" if self.party_member else "false"
-        if self.tier:
-            params["tier"] = [str(t) for t in self.tier]
-        if self.rank_grade:
-            params["rank_grade"] = [str(r) for r in self.rank_grade]
+    def filter_params(self) -> dict[str, list[str]]:
+        """The values CadreFilter reads, as query-string lists ("true"/"false" for booleans)."""
+        params: dict[str, list[str]] = {}
+        values = self.model_dump(exclude={"page", "page_size", "deleted"}, exclude_none=True)
+        for key, value in values.items():
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            items = value if isinstance(value, list) else [value]
+            if items:
+                params[key] = [str(item) for item in items]
         return params
 
 

@@ -58,10 +58,11 @@ def _cadre_snapshot(cadre: Cadre) -> dict[str, Any]:
 
 def _raise_problems(problems: list[rules.Problem]) -> None:
     if problems:
+        fields: dict[str, str] = {}
+        for p in problems:
+            fields[p.field] = f"{fields[p.field]}；{p.message}" if p.field in fields else p.message
         raise DomainError(
-            "；".join(p.message for p in problems),
-            code="invalid_record",
-            fields={p.field: p.message for p in problems},
+            "；".join(p.message for p in problems), code="invalid_record", fields=fields
         )
 
 
@@ -355,7 +356,9 @@ def resume_add(*, actor: Any, cadre_id: int, data: Mapping[str, Any]) -> ResumeE
         )
     )
     existing = [rules.Period(r.start_date, r.end_date) for r in cadre.resume_entries.all()]
-    clash = rules.find_overlap(rules.Period(entry.start_date, entry.end_date), existing)
+    clash = rules.find_overlap(
+        rules.Period(entry.start_date, entry.end_date), existing, shared_boundary_ok=True
+    )
     if clash is not None:
         message = f"与已有简历（{clash.start:%Y.%m} 起）时间重叠"
         raise DomainError(message, fields={"start_date": message})

@@ -118,6 +118,8 @@ def error_text(error: Mapping[str, Any], info: FieldInfo | None) -> str:
     """The Chinese text of one pydantic error (without the label)."""
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
+    if kind in ("too_long", "too_short") and isinstance(error.get("input"), str):
+        kind = f"string_{kind}"  # a length limit on an optional text field
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
     if kind in ("enum", "literal_error"):
@@ -197,7 +199,10 @@ def domain_error_response(
         body = {**error_body(exc.code, exc.message), "changes": changes}
         return api.create_response(request, body, status=409)
     fields = {key: labelled(key, msg, labels) for key, msg in exc.fields.items()}
-    message = "；".join(fields.values()) if fields else exc.message
+    parts = list(fields.values())
+    # A service may report two problems of one field; keep the one `fields` could not hold.
+    parts += [p for p in exc.message.split("；") if p and not any(p in f for f in parts)]
+    message = "；".join(parts)
     return api.create_response(request, error_body(exc.code, message, fields), status=400)
 
 

@@ -96,8 +96,9 @@ class AuditEventFilter(django_filters.FilterSet):
         self.filters["action"].extra["choices"] = [(a, action_label(a)) for a in sorted(actions)]
         self.filters["target_type"].extra["choices"] = [(t, type_label(t)) for t in sorted(types)]
         for field in self.form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+            select = isinstance(field.widget, forms.Select)
+            css = "form-select form-select-sm" if select else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
 
     def clean_date_range(self) -> None:
         data = self.form.cleaned_data

@@ -17,6 +17,9 @@ def style_fields(form: forms.BaseForm) -> None:
             css = "form-select"
         else:
             css = "form-control"
-        if form.is_bound and name in form.errors:
+        # `_errors` rather than `errors`: reading `errors` would validate the form now, before
+        # a subclass narrows its querysets (scope) at the end of its __init__.
+        validated = getattr(form, "_errors", None)
+        if validated and name in validated:
             css += " is-invalid"
         widget.attrs["class"] = css

@@ -1,5 +1,6 @@
 """Middleware that records request facts used by the audit log."""
 
+import ipaddress
 import uuid
 from collections.abc import Callable
 
@@ -9,8 +10,15 @@ from .context import RequestInfo, current_request
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address; behind the intranet reverse proxy trust its X-Real-IP only."""
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+    """The client address: the reverse proxy's X-Real-IP when it is a valid address, else the
+    socket peer. A malformed header must not break the audit insert (inet column on PG)."""
+    for candidate in (request.META.get("HTTP_X_REAL_IP"), request.META.get("REMOTE_ADDR")):
+        if candidate:
+            try:
+                return str(ipaddress.ip_address(candidate.strip()))
+            except ValueError:
+                continue
+    return None
 
 
 class RequestContextMiddleware:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -18,6 +19,30 @@ from . import audit
 from .models import AuditOutcome
 
 type View = Callable[..., HttpResponse]
+
+
+class RoleRefused(PermissionDenied):
+    """Raised deep in a view when the user's role does not open it; RoleRefusedMiddleware
+    renders the audited Chinese 403 page naming `roles`."""
+
+    def __init__(self, roles: tuple[str, ...]) -> None:
+        super().__init__("您的角色无权访问此功能")
+        self.roles = roles
+
+
+class RoleRefusedMiddleware:
+    """Turn RoleRefused into the same audited 403 page as role_required."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RoleRefused):
+            return forbidden(request, exception.roles)
+        return None
 
 
 def role_labels(roles: tuple[str, ...]) -> list[str]:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import filters
 from .exceptions import DomainError
-from .filters import action_label, audit_event_list, readable_diff, type_label
+from .filters import ACTION_LABELS, action_label, audit_event_list, readable_diff, type_label
 from .models import AuditEvent
 from .paging import PAGE_SIZES, paginate, query_without
 from .roles import role_required
@@ -30,9 +30,13 @@ def wants_partial(request: HttpRequest) -> bool:
 @role_required(AUDITOR)
 def audit_list(request: HttpRequest) -> HttpResponse:
     events, flt = audit_event_list(params=request.GET)
+    page = paginate(request, events)
+    page.object_list = list(page.object_list)
+    for event in page.object_list:
+        event.action_label = ACTION_LABELS.get(event.action, "")
     context = {
         "filter": flt,
-        "page": paginate(request, events),
+        "page": page,
         "page_sizes": PAGE_SIZES,
         "page_query": query_without(request, "page"),
         "breadcrumbs": [("系统管理", None), ("审计日志", None)],

@@ -59,14 +59,6 @@ class UnitOut(Schema):
     depth: int = Field(title="层深")
     is_active: bool = Field(title="有效")
 
-    @staticmethod
-    def resolve_level_display(obj: Any) -> str:
-        return str(obj.get_level_display())
-
-    @staticmethod
-    def resolve_kind_display(obj: Any) -> str:
-        return str(obj.get_kind_display())
-
 
 class UnitListOut(Schema):
     count: int = Field(title="总数")
@@ -85,11 +77,21 @@ class UnitDetailOut(UnitOut):
 
 def _item(unit: Unit, scope_paths: list[str]) -> dict[str, Any]:
     """A unit's fields; the parent id only when the parent lies inside the actor's scope."""
-    data = UnitOut.from_orm(unit).model_dump()
     parent_path = unit.path[: unit.path.rstrip("/").rfind("/") + 1]
-    if unit.parent_id is None or not paths_cover(scope_paths, parent_path):
-        data["parent_id"] = None
-    return data
+    parent_visible = unit.parent_id is not None and paths_cover(scope_paths, parent_path)
+    return {
+        "id": unit.pk,
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "code": unit.code,
+        "level": unit.level,
+        "level_display": unit.get_level_display(),
+        "kind": unit.kind,
+        "kind_display": unit.get_kind_display(),
+        "parent_id": unit.parent_id if parent_visible else None,
+        "depth": unit.depth,
+        "is_active": unit.is_active,
+    }
 
 
 @router.get("/", response=UnitListOut, summary="单位列表")

@@ -7,7 +7,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apps.core.exceptions import DomainError
-from apps.core.forms import style_fields
 
 from .constants import Tier, UnitKind, UnitLevel
 from .models import PostQuota, Unit
@@ -30,10 +29,18 @@ class StyledForm(forms.Form):
         self._style()
 
     def _style(self) -> None:
-        style_fields(self)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                field.widget.attrs["class"] = "form-check-input"
+        # Not apps.core.forms.style_fields: it reads `form.errors`, which would validate the
+        # form inside __init__, before subclasses have set their querysets and extra fields.
+        errors = getattr(self, "_errors", None) or {}
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css + (" is-invalid" if name in errors else "")
 
     def add_domain_error(self, exc: DomainError) -> None:
         """Put the service's field messages under their fields, the rest at the top."""

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI assets locally (no CDN on the intranet)
     "django_htmx",
     "django_filters",
     "django_tasks_db",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.RequestContextMiddleware",
+    "apps.core.roles.RoleRefusedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

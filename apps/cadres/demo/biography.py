@@ -1,12 +1,34 @@
-"""The 简历 and the family members of a demo person (pure functions of the person spec)."""
+"""A whole demo person: identity and career, then the 简历 and family that follow from them."""
 
 import random
+from datetime import date, timedelta
 
+from apps.accounts.models import ManagedBy
 from apps.cadres.constants import EducationLevel, EducationMode, Gender, PoliticalStatus
+from apps.units.constants import UnitLevel
 
 from . import names
-from .career import Segment
-from .people import AS_OF, SURNAMES, FamilySpec, PersonSpec, add_years, full_name, rand_date
+from .career import Segment, make_career
+from .people import (
+    AS_OF,
+    BIRTH_YEARS,
+    ETHNICITIES,
+    ETHNICITY_CUM,
+    FEMALE_SHARE,
+    GRADUATE,
+    SURNAMES,
+    FamilySpec,
+    IdNumbers,
+    PersonSpec,
+    add_years,
+    educations_of,
+    full_name,
+    in_service_of,
+    pick,
+    political_of,
+    rand_date,
+)
+from .plan import Plan
 
 STUDY: dict[str, str] = {
     EducationLevel.MASTER: "硕士研究生",
@@ -66,11 +88,12 @@ def family_of(rng: random.Random, p: PersonSpec) -> list[FamilySpec]:
             son = rng.random() < 0.5
             job = "学生" if AS_OF.year - born.year < 23 else rng.choice(names.FAMILY_JOBS)
             gender = Gender.MALE if son else Gender.FEMALE
-            members.append(
+            children.append(
                 FamilySpec(
                     "儿子" if son else "女儿", full_name(rng, gender, surname), born, none, job
                 )
             )
+        members += sorted(children, key=lambda c: c.birth)
     father = rand_date(rng, add_years(p.birth, -34), add_years(p.birth, -22))
     mother = rand_date(rng, add_years(p.birth, -32), add_years(p.birth, -20))
     members.append(FamilySpec("父亲", full_name(rng, Gender.MALE, surname), father, cpc, "退休"))
@@ -80,3 +103,57 @@ def family_of(rng: random.Random, p: PersonSpec) -> list[FamilySpec]:
         )
     )
     return members[:4]
+
+
+def make_person(
+    rng: random.Random, plan: Plan, ids: IdNumbers, unit: int, post: int | None
+) -> PersonSpec:
+    """A person working in `unit`, holding `post` (an index into plan.posts) or no post."""
+    spec = plan.posts[post] if post is not None else None
+    tier = spec.tier if spec else ""
+    u = plan.units[unit]
+    gender = Gender.FEMALE if rng.random() < FEMALE_SHARE else Gender.MALE
+    name = full_name(rng, gender)
+    lo, hi = BIRTH_YEARS[tier]
+    birth = rand_date(rng, date(lo, 1, 1), date(hi, 12, 31))
+    if u.county is not None and rng.random() < 0.6:
+        county = plan.counties[u.county]
+        native, region = county.name, county.region
+    elif rng.random() < 0.7:
+        county = plan.counties[rng.randrange(len(plan.counties))]
+        native, region = county.name, county.region
+    else:
+        native, region = rng.choice(names.OUTSIDE_PLACES)
+    educations = educations_of(rng, birth)
+    ft_end = educations[-1].end
+    work_start = max(
+        rand_date(rng, ft_end + timedelta(days=30), ft_end + timedelta(days=400)),
+        add_years(birth, 18) + timedelta(days=rng.randint(1, 60)),
+    )
+    extra = in_service_of(rng, educations[-1], work_start)
+    if extra is not None:
+        educations.append(extra)
+    status, joined = political_of(rng, birth, spec is not None)
+    if spec is not None:
+        managed_by = spec.managed_by
+    else:
+        managed_by = ManagedBy.CITY if u.level == UnitLevel.CITY else ManagedBy.COUNTY
+    person = PersonSpec(
+        name=name,
+        gender=gender,
+        ethnicity=pick(rng, ETHNICITIES, ETHNICITY_CUM),
+        birth=birth,
+        native_place=native,
+        id_number=ids.make(region, birth, gender),
+        political_status=status,
+        party_join=joined,
+        work_start=work_start,
+        unit=unit,
+        managed_by=managed_by,
+        educations=educations,
+    )
+    graduate = educations[-1 if extra is None else -2].level in GRADUATE
+    person.career = make_career(rng, plan, work_start, unit, post, AS_OF, graduate=graduate)
+    person.resume = resume_of(person)
+    person.family = family_of(rng, person)
+    return person

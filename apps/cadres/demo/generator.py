@@ -18,7 +18,8 @@ from apps.cadres.models import Cadre, Post
 from apps.core import audit
 from apps.units.models import PostQuota, Unit
 
-from .people import IdNumbers, make_person
+from .biography import make_person
+from .people import IdNumbers
 from .plan import ROOT_CODE, Plan, build_plan
 from .rows import PART_MODELS, RowBuilder
 from .users import ensure_users

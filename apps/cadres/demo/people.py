@@ -10,14 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
 
-from apps.accounts.models import ManagedBy
 from apps.cadres.constants import Degree, EducationLevel, EducationMode, Gender, PoliticalStatus
 from apps.cadres.rules import id_number_check_char
-from apps.units.constants import Tier, UnitLevel
+from apps.units.constants import Tier
 
 from . import names
-from .career import Career, Segment, make_career
-from .plan import Plan
+from .career import Career, Segment
 
 AS_OF = date(2026, 6, 30)
 FEMALE_SHARE = 0.3
@@ -145,7 +143,7 @@ class IdNumbers:
         return first17 + id_number_check_char(first17)
 
 
-def _educations(rng: random.Random, birth: date) -> list[EducationSpec]:
+def educations_of(rng: random.Random, birth: date) -> list[EducationSpec]:
     """Full-time education, oldest first, ending with the highest full-time level."""
     values, cum = YOUNG_CUM if birth.year >= 1985 else OLD_CUM
     level = pick(rng, values, cum)
@@ -179,7 +177,7 @@ def _edu(level: str, degree: str, school: str, major: str, y0: int, y1: int) -> 
     )
 
 
-def _in_service(rng: random.Random, ft: EducationSpec, work_start: date) -> EducationSpec | None:
+def in_service_of(rng: random.Random, ft: EducationSpec, work_start: date) -> EducationSpec | None:
     """Some cadres study while working (在职教育) one level above their full-time level."""
     level = NEXT_LEVEL.get(ft.level)
     if level is None or rng.random() > 0.25:
@@ -196,7 +194,7 @@ def _in_service(rng: random.Random, ft: EducationSpec, work_start: date) -> Educ
     return EducationSpec(EducationMode.IN_SERVICE, level, degree, school, major, start, end)
 
 
-def _political(rng: random.Random, birth: date, leader: bool) -> tuple[str, date | None]:
+def political_of(rng: random.Random, birth: date, leader: bool) -> tuple[str, date | None]:
     """Mostly CPC; the join date is after the 18th birthday and before AS_OF."""
     roll = rng.random()
     adult = add_years(birth, 18)
@@ -212,57 +210,4 @@ def _political(rng: random.Random, birth: date, leader: bool) -> tuple[str, date
     return PoliticalStatus.NONE, None
 
 
-def make_person(
-    rng: random.Random, plan: Plan, ids: IdNumbers, unit: int, post: int | None
-) -> PersonSpec:
-    """A person working in `unit`, holding `post` (an index into plan.posts) or no post."""
-    spec = plan.posts[post] if post is not None else None
-    tier = spec.tier if spec else ""
-    u = plan.units[unit]
-    gender = Gender.FEMALE if rng.random() < FEMALE_SHARE else Gender.MALE
-    name = full_name(rng, gender)
-    lo, hi = BIRTH_YEARS[tier]
-    birth = rand_date(rng, date(lo, 1, 1), date(hi, 12, 31))
-    if u.county is not None and rng.random() < 0.6:
-        county = plan.counties[u.county]
-        native, region = county.name, county.region
-    elif rng.random() < 0.7:
-        county = plan.counties[rng.randrange(len(plan.counties))]
-        native, region = county.name, county.region
-    else:
-        native, region = rng.choice(names.OUTSIDE_PLACES)
-    educations = _educations(rng, birth)
-    ft_end = educations[-1].end
-    work_start = max(
-        rand_date(rng, ft_end + timedelta(days=30), ft_end + timedelta(days=400)),
-        add_years(birth, 18) + timedelta(days=rng.randint(1, 60)),
-    )
-    extra = _in_service(rng, educations[-1], work_start)
-    if extra is not None:
-        educations.append(extra)
-    status, joined = _political(rng, birth, spec is not None)
-    if spec is not None:
-        managed_by = spec.managed_by
-    else:
-        managed_by = ManagedBy.CITY if u.level == UnitLevel.CITY else ManagedBy.COUNTY
-    person = PersonSpec(
-        name=name,
-        gender=gender,
-        ethnicity=pick(rng, ETHNICITIES, ETHNICITY_CUM),
-        birth=birth,
-        native_place=native,
-        id_number=ids.make(region, birth, gender),
-        political_status=status,
-        party_join=joined,
-        work_start=work_start,
-        unit=unit,
-        managed_by=managed_by,
-        educations=educations,
-    )
-    graduate = educations[-1 if extra is None else -2].level in GRADUATE
-    person.career = make_career(rng, plan, work_start, unit, post, AS_OF, graduate=graduate)
-    person.resume = resume_of(person)
-    person.family = family_of(rng, person)
-    return person
-
-
+GRADUATE = (EducationLevel.MASTER, EducationLevel.DOCTORATE)

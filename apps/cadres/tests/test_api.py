@@ -1,5 +1,6 @@
 """The cadre REST API: scope matrix (404, never a leak), roles, writes, version check, budget."""
 
+import json
 from datetime import date
 from typing import Any
 
@@ -9,9 +10,10 @@ from django.test import Client
 from apps.accounts.models import ManagedBy, Role, User
 from apps.accounts.tests.factories import UserFactory, grant
 from apps.cadres.filters import SORTS
-from apps.cadres.models import Cadre, Education, FamilyMember
-from apps.cadres.tests.factories import CadreFactory, make_id_number
+from apps.cadres.models import Appointment, Cadre, Education, FamilyMember
+from apps.cadres.tests.factories import CadreFactory, PostFactory, make_id_number
 from apps.core.models import AuditEvent, AuditOutcome
+from apps.units.constants import Tier
 from conftest import City
 
 pytestmark = pytest.mark.django_db
@@ -135,9 +137,18 @@ class TestScope:
     def test_related_records_never_leak(
         self, client: Client, officer_a: User, world: dict[str, Any]
     ) -> None:
-        text = login(client, officer_a).get(url(world["a"][0])).content.decode()
-        assert "甲大学" in text
-        assert "乙大学" not in text and "乙家属" not in text
+        a0, b = world["a"][0], world["b"]
+        mine = PostFactory(unit=a0.unit, title="甲副局长")
+        theirs = PostFactory(unit=b.unit, title="乙副局长")
+        Appointment.objects.create(cadre=a0, post=mine, start_date=date(2020, 1, 1))
+        Appointment.objects.create(cadre=b, post=theirs, start_date=date(2020, 1, 1))
+        detail = login(client, officer_a).get(url(a0)).json()
+        assert [e["school"] for e in detail["educations"]] == ["甲大学"]
+        assert [(x["post_title"], x["unit_name"]) for x in detail["appointments"]] == [
+            ("甲副局长", "甲县财政局")
+        ]
+        text = json.dumps(detail, ensure_ascii=False)
+        assert "乙" not in text
 
     def test_city_officer_sees_city_managed_in_every_county(
         self, client: Client, officer_city: User, world: dict[str, Any]
@@ -289,7 +300,7 @@ BAD_INPUT = [
     ({"birth_date": "1985-02-30"}, "birth_date", "出生年月：日期格式无效"),
     ({"birth_date": "1985/03/12"}, "birth_date", "出生年月：日期格式无效"),
     ({"birth_date": 482112000}, "birth_date", "出生年月：日期格式无效"),
-    ({"birth_date": "2099-01-01"}, "birth_date", "出生年月：出生日期不能晚于今天"),
+    ({"birth_date": "2099-01-01", "id_number": None}, "birth_date", "出生日期不能晚于今天"),
     ({"work_start_date": "1990-01-01"}, "work_start_date", "参加工作时间"),
     ({"id_number": "123"}, "id_number", "公民身份号码应为18位"),
     ({"id_number": "530602198503120339"}, "id_number", "公民身份号码"),
@@ -342,13 +353,21 @@ class TestBadInput:
         )
         assert dup.status_code == 400 and "公民身份号码" in dup.json()["fields"]["id_number"]
         a0 = world["a"][0]
-        for body, field in [
-            ({"version": 1, "name": None}, "name"),
-            ({"name": "x"}, "version"),
-            ({"version": "one"}, "version"),
+        for body, field, text in [
+            ({"version": 1, "name": None}, "name", "姓名：不能为空"),
+            ({"version": 1, "name": " "}, "name", "姓名：不能为空"),
+            ({"name": "x"}, "version", "版本：不能为空"),
+            ({"version": "one"}, "version", "版本：应为整数"),
+            (
+                {"version": 1, "proposed_post": "x" * 201},
+                "proposed_post",
+                "拟任职务：长度不能超过200",
+            ),
+            ({"version": 1, "unit": None}, "unit", "工作单位：不能为空"),
         ]:
             response = client.patch(url(a0), body, content_type="application/json")
-            assert response.status_code == 400 and field in response.json()["fields"]
+            assert response.status_code == 400
+            assert text in response.json()["fields"][field]
         assert (
             client.post(API, "{oops", content_type="application/json").json()["code"]
             == "invalid_json"
@@ -366,6 +385,9 @@ class TestBadInput:
             ({"age_min": -1}, "age_min"),
             ({"party_member": "maybe"}, "party_member"),
             ({"q": "张" * 51}, "q"),
+            ({"q": "a\x00"}, "q"),
+            ({"ethnicity": "汉"}, "ethnicity"),
+            ({"tier": "nope"}, "tier.0"),
         ],
     )
     def test_bad_list_params(
@@ -379,6 +401,37 @@ class TestBadInput:
         assert login(client, officer_a).get(f"{API}{path}").status_code == 400
 
 
+def test_every_filter_reaches_the_list(client: Client, officer_a: User, city: City) -> None:
+    hit = CadreFactory(
+        name="欧阳娜",
+        gender="female",
+        unit=city.county_a_town,
+        ethnicity="彝族",
+        political_status="none",
+        tier=Tier.SECTION_DEPUTY,
+        rank_grade="staff_1",
+        highest_education="master",
+        birth_date=date(1990, 1, 1),
+    )
+    miss = CadreFactory(name="王强", unit=city.county_a_dept, birth_date=date(1965, 1, 1))
+    login(client, officer_a)
+    for params in [
+        {"q": "欧阳"},
+        {"q": "oyn"},
+        {"unit": city.county_a_town.pk},
+        {"tier": ["section_deputy", "division_deputy"]},
+        {"rank_grade": "staff_1"},
+        {"gender": "female"},
+        {"ethnicity": "彝族"},
+        {"education": "bachelor"},
+        {"party_member": "false"},
+        {"age_max": 45},
+    ]:
+        assert ids(client.get(API, params)) == {hit.pk}, params
+    assert ids(client.get(API, {"age_min": 55, "party_member": "true"})) == {miss.pk}
+    assert client.get(API, {"managed_by": "city"}).json()["count"] == 0
+
+
 @pytest.mark.parametrize("size", [5, 50])
 def test_list_query_budget(
     client: Client, officer_a: User, city: City, size: int, django_assert_max_num_queries: Any
@@ -386,6 +439,7 @@ def test_list_query_budget(
     for i in range(60):
         CadreFactory(name=f"批量{i}", unit=city.county_a_dept if i % 2 else city.county_a_town)
     login(client, officer_a)
-    with django_assert_max_num_queries(6):
+    # session read + user + grants + count + page, and SESSION_SAVE_EVERY_REQUEST (3)
+    with django_assert_max_num_queries(8):
         body = client.get(API, {"page_size": size, "sort": "-birth_date"}).json()
     assert len(body["items"]) == size and body["count"] == 60

@@ -81,7 +81,8 @@ class TestSearchByIdNumber:
     def test_exact_number_matches_via_keyed_hash(self, city: City) -> None:
         number = make_id_number(date(1980, 5, 17), "male", serial=37)
         target = CadreFactory(name="王五", unit=city.county_a, id_number=number)
-        CadreFactory(name="赵六", unit=city.county_a)
+        # Another birth date, so the factory's random serial cannot repeat the number.
+        CadreFactory(name="赵六", unit=city.county_a, birth_date=date(1981, 5, 17))
         assert number not in target.id_number_encrypted  # only the hash makes it searchable
         assert names(search(Cadre.objects.all(), number)) == {"王五"}
         assert names(search(Cadre.objects.all(), f"  {number}  ")) == {"王五"}

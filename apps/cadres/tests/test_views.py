@@ -324,5 +324,7 @@ class TestPhoto:
 
         cadre = people["a1"]
         data = form_data(cadre, photo=SimpleUploadedFile("p.png", b"not an image", "image/png"))
-        response = login(client, officer_a).post(reverse("cadres:cadre_edit", args=[cadre.pk]), data)
+        response = login(client, officer_a).post(
+            reverse("cadres:cadre_edit", args=[cadre.pk]), data
+        )
         assert response.status_code == 200 and "照片：" in response.content.decode()

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from apps.accounts.models import Role
 from apps.cadres.models import Cadre
 from apps.cadres.selectors import cadre_get
 from apps.core.exceptions import OutOfScopeError
+from apps.core.roles import RoleRefused
 from apps.core.scope import Action
 
 
@@ -17,7 +17,7 @@ def require_cadre_user(request: HttpRequest, *, change: bool = False) -> Any:
     user: Any = request.user
     allowed = (Role.OFFICER,) if change else (Role.OFFICER, Role.LEADER)
     if user.role not in allowed:
-        raise PermissionDenied("您的角色无权访问干部信息")
+        raise RoleRefused(tuple(allowed))
     return user
 
 

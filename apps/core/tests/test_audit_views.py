@@ -34,9 +34,7 @@ def events(db: None, sysadmin: User) -> list[AuditEvent]:
     target = UserFactory(username="target1", full_name="原姓名")
     return [
         audit.record(action="auth.login", actor=sysadmin),
-        audit.record(
-            action="auth.login", actor_name="intruder", outcome=AuditOutcome.FAILED
-        ),
+        audit.record(action="auth.login", actor_name="intruder", outcome=AuditOutcome.FAILED),
         audit.record(
             action="user.update",
             actor=sysadmin,
@@ -49,9 +47,7 @@ def events(db: None, sysadmin: User) -> list[AuditEvent]:
 
 class TestRoleGate:
     @pytest.mark.parametrize("name", ["audit_list", "audit_verify"])
-    def test_sysadmin_and_officer_get_chinese_403(
-        self, client, sysadmin, officer_a, name
-    ) -> None:
+    def test_sysadmin_and_officer_get_chinese_403(self, client, sysadmin, officer_a, name) -> None:
         for user in (sysadmin, officer_a):
             client.force_login(user)
             response = client.get(reverse(f"core:{name}"))

@@ -1,0 +1,1 @@
+"""Benchmarks of the cadre list, search and detail pages on PostgreSQL (see docs/benchmarks.md)."""

@@ -1,0 +1,161 @@
+"""Timed requests through django.test.Client and the same SQL run raw, with query counts."""
+
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.models import User
+from apps.cadres.models import Cadre
+from apps.cadres.selectors import cadre_list
+
+PAGE_SIZE = 20
+WARMUP = 3
+
+
+@dataclass
+class Scenario:
+    label: str
+    url: str
+    params: str | None  # list query string for the raw-SQL twin, None for pages without one
+    page: int = 1
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    status: int
+    p50: float
+    p95: float
+    queries: int
+    rows: int | None = None
+    raw_p50: float | None = None
+    raw_p95: float | None = None
+    count_p50: float | None = None
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def timed(fn: Callable[[], Any], runs: int) -> list[float]:
+    for _ in range(WARMUP):
+        fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def raw_sql(user: User, params: str, page: int) -> tuple[tuple[str, Any], tuple[str, Any], int]:
+    """The page's SELECT (same LIMIT/OFFSET) and COUNT as SQL, from the selector."""
+    qs, _ = cadre_list(actor=user, params=QueryDict(params))
+    offset = (page - 1) * PAGE_SIZE
+    select = qs[offset : offset + PAGE_SIZE].query.sql_with_params()
+    inner, inner_params = qs.order_by().values("pk").query.sql_with_params()
+    count = (f"SELECT COUNT(*) FROM ({inner}) AS sub", inner_params)
+    return select, count, qs.count()
+
+
+def run_sql(sql: str, params: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.fetchall()
+
+
+def explain(sql: str, params: Any) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def scenarios(user: User) -> list[Scenario]:
+    qs, _ = cadre_list(actor=user, params=QueryDict("sort=name"))
+    first = qs.values_list("pk", flat=True).first()
+    base = f"page_size={PAGE_SIZE}"
+    female = "gender=female&sort=name"
+    found = [
+        Scenario("list female, by name, page 1", f"/cadres/?{female}&page=1&{base}", female, 1),
+        Scenario(
+            "list female, by name, page 500", f"/cadres/?{female}&page=500&{base}", female, 500
+        ),
+        Scenario("name search q=张", f"/cadres/?q=张&{base}", "q=张", 1),
+        Scenario("pinyin initials q=zs", f"/cadres/?q=zs&{base}", "q=zs", 1),
+    ]
+    if first is not None:
+        found.append(Scenario("cadre detail", f"/cadres/{first}/", None))
+    return found
+
+
+def measure(client: Client, user: User, sc: Scenario, runs: int, show_plan: bool) -> Result:
+    response = client.get(sc.url)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(sc.url)
+    queries = len(ctx)  # now: the next request clears the connection's query log
+    samples = timed(lambda: client.get(sc.url), runs)
+    result = Result(
+        sc, response.status_code, statistics.median(samples), percentile(samples, 95), queries
+    )
+    if sc.params is not None:
+        (sql, params), (count_sql, count_params), rows = raw_sql(user, sc.params, sc.page)
+        raw = timed(lambda: run_sql(sql, params), runs)
+        count = timed(lambda: run_sql(count_sql, count_params), runs)
+        result.raw_p50, result.raw_p95 = statistics.median(raw), percentile(raw, 95)
+        result.count_p50 = statistics.median(count)
+        result.rows = rows
+        if show_plan:
+            print(f"\n-- {sc.label}\n{explain(sql, params)}")
+            print(f"-- COUNT\n{explain(count_sql, count_params)}")
+    return result
+
+
+def fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def run_all(username: str, *, runs: int, explain: bool) -> list[Result]:
+    user = User.objects.get(username=username)
+    scoped = Cadre.objects.visible_to(user).count()
+    print(f"\n## {username}: {scoped} cadres in scope, {runs} timed runs each (ms)")
+    client = Client()
+    client.force_login(user)
+    results = [measure(client, user, sc, runs, explain) for sc in scenarios(user)]
+    columns = ["scenario", "status", "matches", "page p50", "page p95", "SQL p50", "SQL p95"]
+    columns += ["COUNT p50", "page/SQL", "page/(SQL+COUNT)", "queries"]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for r in results:
+        raw_total = (r.raw_p50 or 0) + (r.count_p50 or 0)
+        ratio = f"{r.p50 / r.raw_p50:.1f}x" if r.raw_p50 else "-"
+        ratio_total = f"{r.p50 / raw_total:.1f}x" if raw_total else "-"
+        print(
+            f"| {r.scenario.label} | {r.status} | {r.rows if r.rows is not None else '-'} | "
+            f"{fmt(r.p50)} | {fmt(r.p95)} | {fmt(r.raw_p50)} | {fmt(r.raw_p95)} | "
+            f"{fmt(r.count_p50)} | {ratio} | {ratio_total} | {r.queries} |"
+        )
+    return results
+
+
+def machine_facts() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version(), current_setting('shared_buffers'), "
+                       "current_setting('work_mem')")  # fmt: skip
+        version, buffers, work_mem = cursor.fetchone()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"Machine: {os.cpu_count()} cores {platform.machine()}, {mem:.0f} GiB RAM; "
+        f"Python {platform.python_version()}; {version.split(' on ')[0]}, "
+        f"shared_buffers={buffers}, work_mem={work_mem}"
+    )
