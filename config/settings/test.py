@@ -18,5 +18,7 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 else:
+    # Live-server threads die with their connections; persistent ones would block the teardown.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # One test database per run, so parallel runs on one server never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_dandang_{os.getpid()}"}

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from apps.accounts.models import ManagedBy
 from apps.accounts.tests.factories import PASSWORD
@@ -44,6 +45,9 @@ def browser() -> Iterator["sync_api.Browser"]:
             ],
         )
         yield browser
+        # ORM calls made while Playwright's loop runs get their own connection (another
+        # context); close it here or PostgreSQL refuses to drop the test database.
+        connections.close_all()
         browser.close()
 
 
