@@ -10,6 +10,8 @@ from apps.units.constants import UnitKind, UnitLevel
 from apps.units.models import Unit
 from apps.units.tests.factories import UnitFactory
 
+pytest_plugins = ["apps.core.testing.browser"]  # browser, shots fixtures
+
 
 @dataclass
 class City:

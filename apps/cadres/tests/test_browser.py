@@ -3,78 +3,21 @@ it, meets a conflicting edit from a second session, and finds an out-of-scope UR
 
 Screenshots go to the test's tmp dir (and to $DANDANG_SHOTS when set, for a human look)."""
 
-import os
-import shutil
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from apps.accounts.models import ManagedBy
 from apps.accounts.tests.factories import PASSWORD
 from apps.cadres.tests.factories import CadreFactory
+from apps.core.testing.browser import BROWSER_MARKS, log_in
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-# itself (fixtures, asserts) are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
-]
-
-
-@pytest.fixture
-def browser() -> Iterator["sync_api.Browser"]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        # ORM calls made while Playwright's loop runs get their own connection (another
-        # context); close it here or PostgreSQL refuses to drop the test database.
-        connections.close_all()
-        browser.close()
-
-
-class Shots:
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.extra = os.environ.get("DANDANG_SHOTS")
-
-    def take(self, page: "sync_api.Page", name: str) -> None:
-        path = self.directory / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        if self.extra:
-            Path(self.extra).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, Path(self.extra) / path.name)
-
-
-def log_in(page: "sync_api.Page", base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
+pytestmark = BROWSER_MARKS
 
 
 @pytest.mark.django_db(transaction=True)
-def test_officer_flow(browser, live_server, city, officer_a, tmp_path):
-    shots = Shots(tmp_path)
+def test_officer_flow(browser, live_server, city, officer_a, shots):
     base = live_server.url
     target = CadreFactory(
         name="李娜",
@@ -88,7 +31,7 @@ def test_officer_flow(browser, live_server, city, officer_a, tmp_path):
     stranger = CadreFactory(name="赵敏", unit=city.county_b_dept, managed_by=ManagedBy.COUNTY)
 
     first = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}).new_page()
-    log_in(first, base, officer_a.username)
+    log_in(first, base, officer_a.username, PASSWORD)
     shots.take(first, "01-dashboard")
     assert first.get_by_test_id("dashboard-counts").is_visible()
 
@@ -110,7 +53,7 @@ def test_officer_flow(browser, live_server, city, officer_a, tmp_path):
 
     # A colleague in a second session saves a change while the first form is open.
     second = browser.new_context(locale="zh-CN").new_page()
-    log_in(second, base, officer_a.username)
+    log_in(second, base, officer_a.username, PASSWORD)
     second.goto(f"{base}/cadres/{target.pk}/edit/")
     second.get_by_label("籍贯").fill("云南昭通")
     second.get_by_role("button", name="保存").click()

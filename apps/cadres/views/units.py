@@ -35,7 +35,11 @@ def _with_counts(actor: Any, units: list[Unit]) -> list[Unit]:
 
 def unit_tree_view(request: HttpRequest) -> HttpResponse:
     actor = require_cadre_user(request)
-    context = {"units": _with_counts(actor, _roots(actor)), "breadcrumbs": [("组织机构", None)]}
+    roots = _with_counts(actor, _roots(actor))
+    for root in roots:  # open the first level so the page is useful at once
+        children = list(root.children.filter(is_active=True).order_by("sort_order", "id"))
+        root.open_children = _with_counts(actor, children)  # type: ignore[attr-defined]
+    context = {"units": roots, "breadcrumbs": [("组织机构", None)]}
     return render(request, "cadres/unit_tree.html", context)
 
 
