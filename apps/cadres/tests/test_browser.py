@@ -79,3 +79,53 @@ def test_officer_flow(browser, live_server, city, officer_a, shots):
     assert response is not None and response.status == 404
     assert "赵敏" not in first.content()
     shots.take(first, "05-out-of-scope-404")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officer_units_export_and_undo(browser, live_server, city, officer_a, shots):
+    from apps.cadres.models import Appointment
+    from apps.cadres.tests.factories import PostFactory
+    from apps.units.constants import Tier
+    from apps.units.models import PostQuota
+
+    base = live_server.url
+    a = CadreFactory(name="周杰", unit=city.county_a_dept, managed_by=ManagedBy.COUNTY)
+    b = CadreFactory(name="吴静", unit=city.county_a_dept, managed_by=ManagedBy.COUNTY)
+    post = PostFactory(unit=city.county_a_dept, title="副局长", tier=Tier.SECTION_DEPUTY)
+    PostQuota.objects.create(unit=city.county_a_dept, tier=Tier.SECTION_DEPUTY, approved=1)
+    for cadre in (a, b):
+        Appointment.objects.create(cadre=cadre, post=post, start_date=date(2021, 3, 1))
+
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    log_in(page, base, officer_a.username, PASSWORD)
+
+    page.get_by_role("link", name="组织机构").click()
+    tree = page.get_by_test_id("unit-tree")
+    sync_api.expect(tree).to_contain_text("甲县财政局")
+    sync_api.expect(tree).not_to_contain_text("乙县")
+    shots.take(page, "11-unit-tree")
+    tree.get_by_role("link", name="甲县财政局").click()
+    sync_api.expect(page.get_by_test_id("occupancy")).to_contain_text("超职数 +1")
+    shots.take(page, "12-unit-detail")
+    page.get_by_role("link", name="超职数单位").click()
+    sync_api.expect(page.get_by_test_id("over-establishment")).to_contain_text("甲县财政局")
+
+    page.get_by_role("link", name="干部名册").click()
+    page.get_by_label("姓名/拼音/身份证号").fill("zj")
+    sync_api.expect(page.get_by_test_id("result-count")).to_have_text("共 1 人")
+    page.get_by_test_id("export-button").click()
+    sync_api.expect(page.get_by_test_id("job-status")).to_contain_text("已完成")
+    shots.take(page, "13-export-job")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("job-download").click()
+    assert download_info.value.suggested_filename.endswith(".xlsx")
+
+    page.goto(f"{base}/cadres/{b.pk}/")
+    page.get_by_role("button", name="删除").click()
+    page.wait_for_url("**/cadres/")
+    sync_api.expect(page.locator("#messages")).to_contain_text("已删除“吴静”")
+    shots.take(page, "14-deleted-with-undo")
+    page.get_by_test_id("undo-delete").click()
+    page.wait_for_url(f"**/cadres/{b.pk}/")
+    sync_api.expect(page.locator("#messages")).to_contain_text("已恢复“吴静”")
