@@ -61,9 +61,14 @@ def search(queryset: QuerySet[Cadre], text: str) -> QuerySet[Cadre]:
     return queryset.filter(name__contains=text)
 
 
+class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """Comma-separated ids (the rows a user ticked); foreign ids simply match nothing."""
+
+
 class CadreFilter(django_filters.FilterSet):
     """Filters of the cadre list. `unit` narrows to a subtree *within* the already-scoped rows."""
 
+    ids = NumberInFilter(label="所选干部", field_name="pk")
     q = django_filters.CharFilter(label="姓名/拼音/身份证号", method="filter_q", max_length=50)
     unit = django_filters.NumberFilter(label="单位（含下级）", method="filter_unit")
     tier = django_filters.MultipleChoiceFilter(label="职务层次", choices=Tier.choices)

@@ -1,4 +1,5 @@
-// Small page helpers: confirm before destructive actions (data-confirm), keep htmx history sane.
+// Page helpers: confirmations (data-confirm), column chooser remembered per list, row selection
+// feeding bulk forms. Everything re-applies after htmx swaps.
 document.addEventListener("click", (event) => {
   const target = event.target.closest("[data-confirm]");
   if (target && !window.confirm(target.dataset.confirm)) {
@@ -6,3 +7,56 @@ document.addEventListener("click", (event) => {
     event.stopImmediatePropagation();
   }
 }, true);
+
+function hiddenColumns(card) {
+  try { return JSON.parse(localStorage.getItem("dd-hidden-" + card.dataset.columns) || "[]"); }
+  catch { return []; }
+}
+
+function applyColumns(card) {
+  const hidden = hiddenColumns(card);
+  card.querySelectorAll("[data-col]").forEach((cell) => {
+    cell.classList.toggle("d-none", hidden.includes(cell.dataset.col));
+  });
+  card.querySelectorAll(".dd-column-toggle").forEach((box) => { box.checked = !hidden.includes(box.value); });
+}
+
+function updateSelection(card) {
+  const chosen = [...card.querySelectorAll(".dd-select:checked")];
+  const form = card.querySelector(".dd-bulk-form");
+  const counter = card.querySelector(".dd-selected-count");
+  if (counter) counter.textContent = chosen.length ? `已选 ${chosen.length} 人` : "";
+  if (!form) return;
+  form.querySelectorAll("input[name=ids]").forEach((input) => input.remove());
+  chosen.forEach((box) => {
+    const input = document.createElement("input");
+    input.type = "hidden"; input.name = "ids"; input.value = box.value;
+    form.appendChild(input);
+  });
+  form.querySelector("button").disabled = chosen.length === 0;
+}
+
+function setUpLists(root) {
+  root.querySelectorAll("[data-columns]").forEach((card) => {
+    applyColumns(card);
+    updateSelection(card);
+  });
+}
+
+document.addEventListener("change", (event) => {
+  const card = event.target.closest("[data-columns]");
+  if (!card) return;
+  if (event.target.classList.contains("dd-column-toggle")) {
+    const hidden = [...card.querySelectorAll(".dd-column-toggle")].filter((b) => !b.checked).map((b) => b.value);
+    localStorage.setItem("dd-hidden-" + card.dataset.columns, JSON.stringify(hidden));
+    applyColumns(card);
+  } else if (event.target.classList.contains("dd-select-all")) {
+    card.querySelectorAll(".dd-select").forEach((box) => { box.checked = event.target.checked; });
+    updateSelection(card);
+  } else if (event.target.classList.contains("dd-select")) {
+    updateSelection(card);
+  }
+});
+
+document.addEventListener("DOMContentLoaded", () => setUpLists(document));
+document.addEventListener("htmx:afterSwap", (event) => setUpLists(event.target));

@@ -2,19 +2,10 @@
 
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
-
 from apps.cadres import rules
 from apps.cadres.models import Cadre
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.scope import Action
-
-
-def pinyin_of(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name, lower case, for search (张三 → zhangsan, zs)."""
-    full = "".join(lazy_pinyin(name, errors="ignore"))
-    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
-    return full.lower(), initials.lower()
 
 
 def raise_problems(problems: list[rules.Problem]) -> None:

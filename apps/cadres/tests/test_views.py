@@ -328,3 +328,18 @@ class TestPhoto:
             reverse("cadres:cadre_edit", args=[cadre.pk]), data
         )
         assert response.status_code == 200 and "照片：" in response.content.decode()
+
+
+class TestExportSelected:
+    def test_only_ticked_rows_in_scope_are_exported(
+        self, client, officer_a, people, django_capture_on_commit_callbacks
+    ):
+        c = login(client, officer_a)
+        ids = [str(people["a2"].pk), str(people["b1"].pk)]  # b1 belongs to county B
+        with django_capture_on_commit_callbacks(execute=True):
+            response = c.post(reverse("cadres:cadre_export"), {"ids": ids})
+        job = Job.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+        assert job.status == JobStatus.DONE and job.total == 1
+        content = b"".join(c.get(reverse("jobs:job_download", args=[job.pk])).streaming_content)
+        names = [r[0] for r in load_workbook(BytesIO(content)).active.iter_rows(values_only=True)]
+        assert names == ["姓名", "李娜"]

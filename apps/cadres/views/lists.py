@@ -13,12 +13,18 @@ from .common import require_cadre_user
 
 OPTION_LEVELS = 2  # levels below the user's top unit offered in the unit filter
 MAX_UNIT_OPTIONS = 600
-SORTABLE = {
-    "name": "姓名",
-    "birth_date": "出生年月",
-    "work_start_date": "参加工作",
-    "unit": "单位",
-}
+COLUMN_CHOICES = (
+    ("gender", "性别"),
+    ("birth_date", "出生年月"),
+    ("ethnicity", "民族"),
+    ("work_start_date", "参加工作"),
+    ("unit", "单位"),
+    ("post", "现任职务"),
+    ("tier", "职务层次"),
+    ("rank", "职级"),
+    ("education", "学历"),
+    ("managed_by", "管理权限"),
+)
 
 
 def _list_context(request: HttpRequest, *, trash: bool) -> dict[str, object]:
@@ -31,7 +37,7 @@ def _list_context(request: HttpRequest, *, trash: bool) -> dict[str, object]:
         "filter": flt,
         "page": page,
         "sort": sort if sort in SORTS else "unit",
-        "sortable": SORTABLE,
+        "column_choices": COLUMN_CHOICES,
         "page_sizes": PAGE_SIZES,
         "base_query": query_without(request, "page", "sort"),
         "page_query": query_without(request, "page"),
