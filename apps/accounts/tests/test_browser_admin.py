@@ -71,111 +71,114 @@ def test_three_admins_flow(browser, live_server, city, admins, shots):
     CadreFactory(name="赵敏", unit=city.county_b_dept, managed_by=ManagedBy.COUNTY)
 
     # ---- 1. sysadmin: users -------------------------------------------------------------
-    sys = new_page(browser)
-    log_in(sys, base, "sysadmin1", PASSWORD)
-    open_menu(sys, "用户管理", "**/accounts/users/")
-    shots.take(sys, "01-sysadmin-user-list")
+    sa = new_page(browser)
+    log_in(sa, base, "sysadmin1", PASSWORD)
+    open_menu(sa, "用户管理", "**/accounts/users/")
+    shots.take(sa, "01-sysadmin-user-list")
 
-    sys.get_by_role("link", name="新建用户").click()
-    sys.wait_for_url("**/accounts/users/new/")
-    sys.get_by_label("用户名", exact=True).fill("liuyang")
-    sys.get_by_label("姓名", exact=True).fill("刘洋")
-    sys.get_by_label("电子邮箱").fill("liuyang@example.cn")
-    sys.get_by_label("所在单位").select_option(str(city.county_a.pk))
-    sys.get_by_label("密码", exact=True).fill(INITIAL_PASSWORD)
-    sys.get_by_label("确认密码").fill(INITIAL_PASSWORD)
-    shots.take(sys, "02-sysadmin-user-form")
-    sys.get_by_role("button", name="保存").click()
-    sys.wait_for_url("**/accounts/users/")
-    expect(flash(sys)).to_contain_text("已新建用户“liuyang”")
+    sa.get_by_role("link", name="新建用户").click()
+    sa.wait_for_url("**/accounts/users/new/")
+    sa.get_by_label("用户名", exact=True).fill("liuyang")
+    sa.get_by_label("姓名", exact=True).fill("刘洋")
+    sa.get_by_label("电子邮箱").fill("liuyang@example.cn")
+    sa.get_by_label("所在单位").select_option(str(city.county_a.pk))
+    sa.get_by_label("密码", exact=True).fill(INITIAL_PASSWORD)
+    sa.get_by_label("确认密码").fill(INITIAL_PASSWORD)
+    shots.take(sa, "02-sysadmin-user-form")
+    sa.get_by_role("button", name="保存").click()
+    sa.wait_for_url("**/accounts/users/")
+    expect(flash(sa)).to_contain_text("已新建用户“liuyang”")
     new_user = User.objects.get(username="liuyang")
     assert new_user.role == Role.OFFICER and new_user.unit_id == city.county_a.pk
 
-    sys.get_by_label("用户名或姓名").fill("刘洋")
-    sys.get_by_role("button", name="查询").click()
-    expect(sys.get_by_test_id("total-count")).to_have_text("1")
-    assert "q=" in sys.url  # htmx pushed the search into the address bar
-    row = sys.get_by_test_id("user-liuyang")
+    sa.get_by_label("用户名或姓名").fill("刘洋")
+    sa.get_by_role("button", name="查询").click()
+    expect(sa.get_by_test_id("total-count")).to_have_text("1")
+    assert "q=" in sa.url  # htmx pushed the search into the address bar
+    row = sa.get_by_test_id("user-liuyang")
     expect(row).to_contain_text("甲县")
-    shots.take(sys, "03-sysadmin-user-search")
+    shots.take(sa, "03-sysadmin-user-search")
 
     row.get_by_role("button", name="停用").click()  # confirm dialog accepted
-    expect(flash(sys)).to_contain_text("已停用用户“liuyang”")
+    expect(flash(sa)).to_contain_text("已停用用户“liuyang”")
     expect(row).to_contain_text("已停用")
-    assert sys.get_by_label("用户名或姓名").input_value() == "刘洋"  # back on the same search
-    shots.take(sys, "04-sysadmin-user-deactivated")
+    assert sa.get_by_label("用户名或姓名").input_value() == "刘洋"  # back on the same search
+    shots.take(sa, "04-sysadmin-user-deactivated")
     new_user.refresh_from_db()
     assert not new_user.is_active
 
     row.get_by_role("button", name="启用").click()
-    expect(flash(sys)).to_contain_text("已启用用户“liuyang”")
+    expect(flash(sa)).to_contain_text("已启用用户“liuyang”")
     expect(row).to_contain_text("有效")
     new_user.refresh_from_db()
     assert new_user.is_active
 
     # ---- 1. sysadmin: units -------------------------------------------------------------
-    open_menu(sys, "单位管理", "**/units/")
-    sys.get_by_role("button", name="展开示范市委的下级单位").click()
-    expect(sys.get_by_test_id(f"unit-{city.county_a.pk}")).to_be_visible()
-    shots.take(sys, "05-sysadmin-unit-tree")
+    open_menu(sa, "单位管理", "**/units/")
+    sa.get_by_role("button", name="展开示范市委的下级单位").click()
+    expect(sa.get_by_test_id(f"unit-{city.county_a.pk}")).to_be_visible()
+    shots.take(sa, "05-sysadmin-unit-tree")
 
-    unit_action(sys, city.county_a, "新增下级单位")
-    sys.wait_for_url(f"**/units/new/?parent={city.county_a.pk}")
-    assert sys.get_by_label("上级单位").input_value() == str(city.county_a.pk)
-    sys.get_by_label("单位名称").fill("甲县审计局")
-    sys.get_by_label("简称").fill("县审计局")
-    sys.get_by_label("单位代码").fill("A-SJJ-01")
-    sys.get_by_label("单位层级").select_option(label="县级")
-    sys.get_by_label("单位类别").select_option(label="部门")
-    shots.take(sys, "06-sysadmin-unit-create")
-    sys.get_by_role("button", name="保存").click()
-    expect(flash(sys)).to_contain_text("已设立单位“甲县审计局”")
+    unit_action(sa, city.county_a, "新增下级单位")
+    sa.wait_for_url(f"**/units/new/?parent={city.county_a.pk}")
+    assert sa.get_by_label("上级单位").input_value() == str(city.county_a.pk)
+    sa.get_by_label("单位名称").fill("甲县审计局")
+    sa.get_by_label("简称").fill("县审计局")
+    sa.get_by_label("单位代码").fill("A-SJJ-01")
+    sa.get_by_label("单位层级").select_option(label="县级")
+    sa.get_by_label("单位类别").select_option(label="部门")
+    shots.take(sa, "06-sysadmin-unit-create")
+    sa.get_by_role("button", name="保存").click()
+    expect(flash(sa)).to_contain_text("已设立单位“甲县审计局”")
     unit = Unit.objects.get(code="A-SJJ-01")
     assert unit.parent_id == city.county_a.pk
-    expect(sys.get_by_test_id(f"unit-{unit.pk}")).to_be_visible()  # shown as a search result
+    expect(sa.get_by_test_id(f"unit-{unit.pk}")).to_be_visible()  # shown as a search result
 
-    unit_action(sys, unit, "更名")
-    sys.wait_for_url(f"**/units/{unit.pk}/rename/")
-    sys.get_by_label("新名称").fill("甲县审计委员会办公室")
-    sys.get_by_label("新简称").fill("县审计办")
-    sys.get_by_label("文号").fill("甲编〔2026〕3号")
-    sys.get_by_role("button", name="保存").click()
-    expect(flash(sys)).to_contain_text("已将“甲县审计局”更名为“甲县审计委员会办公室”")
-    shots.take(sys, "07-sysadmin-unit-renamed")
+    unit_action(sa, unit, "更名")
+    sa.wait_for_url(f"**/units/{unit.pk}/rename/")
+    sa.get_by_label("新名称").fill("甲县审计委员会办公室")
+    sa.get_by_label("新简称").fill("县审计办")
+    sa.get_by_label("文号").fill("甲编〔2026〕3号")
+    sa.get_by_role("button", name="保存").click()
+    expect(flash(sa)).to_contain_text("已将“甲县审计局”更名为“甲县审计委员会办公室”")
+    shots.take(sa, "07-sysadmin-unit-renamed")
 
-    unit_action(sys, unit, "调整隶属关系")
-    sys.wait_for_url(f"**/units/{unit.pk}/move/")
-    sys.get_by_label("新的上级单位").select_option(str(city.county_b.pk))
-    sys.get_by_label("生效日期").fill("2026-03-01")
-    sys.get_by_role("button", name="保存").click()
-    expect(flash(sys)).to_contain_text("已将“甲县审计委员会办公室”调整到“乙县”之下")
-    expect(sys.get_by_test_id("unit-tree")).to_contain_text("示范市委 / 乙县 /")
-    shots.take(sys, "08-sysadmin-unit-moved")
+    unit_action(sa, unit, "调整隶属关系")
+    sa.wait_for_url(f"**/units/{unit.pk}/move/")
+    sa.get_by_label("新的上级单位").select_option(str(city.county_b.pk))
+    sa.get_by_label("生效日期").fill("2026-03-01")
+    sa.get_by_role("button", name="保存").click()
+    expect(flash(sa)).to_contain_text("已将“甲县审计委员会办公室”调整到“乙县”之下")
+    expect(sa.get_by_test_id("unit-tree")).to_contain_text("示范市委 / 乙县 /")
+    shots.take(sa, "08-sysadmin-unit-moved")
 
-    unit_action(sys, unit, "领导职数")
-    sys.wait_for_url(f"**/units/{unit.pk}/quota/")
-    sys.get_by_label("县处级正职").fill("1")
-    sys.get_by_label("县处级副职").fill("2")
-    sys.get_by_label("核定依据（文号）").fill("乙编〔2026〕8号")
-    sys.get_by_role("button", name="保存").click()
-    expect(flash(sys)).to_contain_text("已保存“甲县审计委员会办公室”的领导职数")
-    expect(sys.get_by_label("县处级副职")).to_have_value("2")
-    shots.take(sys, "09-sysadmin-unit-quota")
+    unit_action(sa, unit, "领导职数")
+    sa.wait_for_url(f"**/units/{unit.pk}/quota/")
+    sa.get_by_label("县处级正职").fill("1")
+    sa.get_by_label("县处级副职").fill("2")
+    sa.get_by_label("核定依据（文号）").fill("乙编〔2026〕8号")
+    sa.get_by_role("button", name="保存").click()
+    expect(flash(sa)).to_contain_text("已保存“甲县审计委员会办公室”的领导职数")
+    expect(sa.get_by_label("县处级副职")).to_have_value("2")
+    shots.take(sa, "09-sysadmin-unit-quota")
     quotas = dict(PostQuota.objects.filter(unit=unit).values_list("tier", "approved"))
     assert quotas == {Tier.DIVISION_PRINCIPAL: 1, Tier.DIVISION_DEPUTY: 2}
 
-    sys.get_by_role("link", name="查看沿革").click()
-    sys.wait_for_url(f"**/units/{unit.pk}/history/")
-    events = sys.get_by_test_id("unit-events")
-    expect(events.locator("tbody tr")).to_have_count(
-        UnitEvent.objects.filter(unit=unit).count()
-    )
-    for text in ("名称：甲县审计局", "名称：甲县审计委员会办公室", "上级单位：乙县", "甲编〔2026〕3号"):
+    sa.get_by_role("link", name="查看沿革").click()
+    sa.wait_for_url(f"**/units/{unit.pk}/history/")
+    events = sa.get_by_test_id("unit-events")
+    expect(events.locator("tbody tr")).to_have_count(5)  # newest first
+    for kind in ("核定职数", "调整隶属关系", "更名", "设立"):
+        expect(events).to_contain_text(kind)
+    for text in ("名称：甲县审计委员会办公室", "上级单位：乙县", "甲编〔2026〕3号", "核定职数：2"):
         expect(events).to_contain_text(text)
-    expect(sys.get_by_role("main")).to_contain_text("县处级副职 2 名")
-    kinds = set(UnitEvent.objects.filter(unit=unit).values_list("kind", flat=True))
-    assert {UnitEventKind.CREATED, UnitEventKind.RENAMED, UnitEventKind.MOVED} <= kinds
-    shots.take(sys, "10-sysadmin-unit-history")
+    expect(sa.get_by_role("main")).to_contain_text("县处级副职 2 名")
+    kinds = list(UnitEvent.objects.filter(unit=unit).values_list("kind", flat=True))
+    assert sorted(kinds) == sorted(
+        [UnitEventKind.CREATED, UnitEventKind.RENAMED, UnitEventKind.MOVED]
+        + [UnitEventKind.QUOTA] * 2
+    )
+    shots.take(sa, "10-sysadmin-unit-history")
     unit.refresh_from_db()
     assert (unit.name, unit.parent_id, unit.level, unit.kind) == (
         "甲县审计委员会办公室",
@@ -184,11 +187,11 @@ def test_three_admins_flow(browser, live_server, city, admins, shots):
         UnitKind.DEPARTMENT,
     )
 
-    response = sys.goto(f"{base}/audit/")
+    response = sa.goto(f"{base}/audit/")
     assert response is not None and response.status == 403
-    expect(sys.get_by_test_id("forbidden")).to_contain_text("此页面仅对安全审计员开放")
-    expect(sys.get_by_test_id("forbidden")).to_contain_text("您当前的角色是“系统管理员”")
-    shots.take(sys, "11-sysadmin-audit-403")
+    expect(sa.get_by_test_id("forbidden")).to_contain_text("此页面仅对安全审计员开放")
+    expect(sa.get_by_test_id("forbidden")).to_contain_text("您当前的角色是“系统管理员”")
+    shots.take(sa, "11-sysadmin-audit-403")
 
     # ---- 2. secadmin: role and scope ----------------------------------------------------
     sec = new_page(browser)
@@ -309,20 +312,20 @@ def test_lockout_and_unlock(browser, live_server, city, admins, shots):
     victim.refresh_from_db()
     assert victim.locked_until is not None
 
-    sys = new_page(browser)
-    log_in(sys, base, "sysadmin1", PASSWORD)
-    open_menu(sys, "用户管理", "**/accounts/users/")
-    sys.get_by_label("状态").select_option(label="已锁定")
-    sys.get_by_role("button", name="查询").click()
-    expect(sys.get_by_test_id("total-count")).to_have_text("1")
-    row = sys.get_by_test_id("user-wangfang")
+    sa = new_page(browser)
+    log_in(sa, base, "sysadmin1", PASSWORD)
+    open_menu(sa, "用户管理", "**/accounts/users/")
+    sa.get_by_label("状态").select_option(label="已锁定")
+    sa.get_by_role("button", name="查询").click()
+    expect(sa.get_by_test_id("total-count")).to_have_text("1")
+    row = sa.get_by_test_id("user-wangfang")
     expect(row).to_contain_text("已锁定")
-    shots.take(sys, "32-sysadmin-locked-users")
+    shots.take(sa, "32-sysadmin-locked-users")
     row.get_by_role("button", name="解锁").click()
-    expect(flash(sys)).to_contain_text("已解除用户“wangfang”的锁定")
+    expect(flash(sa)).to_contain_text("已解除用户“wangfang”的锁定")
     # Back on the 已锁定 filter, which is now empty.
-    expect(sys.get_by_test_id("empty")).to_be_visible()
-    shots.take(sys, "33-sysadmin-unlocked")
+    expect(sa.get_by_test_id("empty")).to_be_visible()
+    shots.take(sa, "33-sysadmin-unlocked")
 
     log_in(page, base, "wangfang", PASSWORD)
     expect(page.get_by_test_id("current-user")).to_contain_text("王芳")

@@ -1,6 +1,8 @@
 """Writes to the cadre record: transactional, scope re-checked, audited in the same transaction."""
 
-from .common import cadre_for_change, pinyin_of, raise_problems
+from apps.cadres.pinyin import pinyin_of
+
+from .common import cadre_for_change, raise_problems
 from .parts import (
     AppointmentInput,
     appointment_add,

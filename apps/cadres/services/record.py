@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from apps.cadres import identity, rules
 from apps.cadres.models import Cadre
+from apps.cadres.pinyin import pinyin_of
 from apps.core import audit
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.models import AuditEvent
 from apps.core.scope import Action, assert_in_scope
 from apps.units.models import Unit
 
-from .common import cadre_for_change, pinyin_of, raise_problems
+from .common import cadre_for_change, raise_problems
 
 CADRE_FIELDS = (
     "name",
