@@ -95,7 +95,8 @@ class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
         return qs
 
     def unscoped_for_jobs_and_migrations(self) -> Self:
-        """All rows, bypassing scope. Only system jobs, commands and migrations may call this."""
+        """All rows, bypassing scope: system jobs, commands, migrations and system-wide integrity
+        checks (unique id numbers) only — never to show rows to a user. Greppable on purpose."""
         return self.all()
 
 

@@ -78,7 +78,12 @@ def _apply(cadre: Cadre, data: Mapping[str, Any], *, today: date) -> None:
         )
     )
     if cadre.id_number_hash:
-        clash = Cadre.objects.filter(id_number_hash=cadre.id_number_hash).exclude(pk=cadre.pk)
+        # Deliberately unscoped: an id number is unique across the whole system (trash included);
+        # the message names no one, so it reveals no record outside the actor's scope.
+        clash = Cadre.objects.unscoped_for_jobs_and_migrations().filter(
+            id_number_hash=cadre.id_number_hash
+        )
+        clash = clash.exclude(pk=cadre.pk)
         if clash.exists():
             raise DomainError(
                 "该公民身份号码已登记在另一干部名下",

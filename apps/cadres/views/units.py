@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from apps.cadres.models import Appointment, Cadre
+from apps.cadres.models import Appointment
 from apps.cadres.selectors import over_establishment, unit_cadre_counts, unit_occupancy
 from apps.core.scope import Action
 from apps.units.models import Unit
@@ -61,8 +61,8 @@ def unit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_cadre_user(request)
     unit = _visible_unit_or_404(actor, pk)
     holders = (
-        Appointment.objects.filter(post__unit=unit, end_date__isnull=True)
-        .filter(cadre__in=Cadre.objects.visible_to(actor))
+        Appointment.objects.visible_to(actor)
+        .filter(post__unit=unit, end_date__isnull=True)
         .select_related("post", "cadre")
         .order_by("post__sort_order", "post__id")
     )
