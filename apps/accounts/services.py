@@ -51,7 +51,7 @@ def _check_credentials(*, request: HttpRequest, username: str, password: str) ->
             detail={"reason": "locked"},
         )
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        return f"连续登录失败次数过多，账号已锁定，请{minutes}分钟后再试或联系安全管理员"
+        return f"账号已锁定，请{minutes}分钟后再试，或联系系统管理员、安全管理员解锁"
     authenticated: Any = authenticate(request, username=username, password=password)
     if authenticated is None:
         detail: dict[str, Any] = {"reason": "bad_credentials"}
@@ -68,7 +68,7 @@ def _check_credentials(*, request: HttpRequest, username: str, password: str) ->
         if detail.get("locked"):
             return (
                 f"连续{settings.LOGIN_MAX_FAILURES}次登录失败，账号已锁定"
-                f"{settings.LOGIN_LOCKOUT_MINUTES}分钟"
+                f"{settings.LOGIN_LOCKOUT_MINUTES}分钟；如需提前解锁，请联系系统管理员或安全管理员"
             )
         return GENERIC_FAILURE
     authenticated.failed_logins = 0

@@ -154,6 +154,13 @@ def _show(value: Any, choices: dict[Any, Any]) -> str:
     return str(value)
 
 
+def _related_names(model: Any, ids: list[Any]) -> dict[Any, str]:
+    """Current names of the rows a foreign key pointed to (ids stay shown beside them)."""
+    wanted = [i for i in ids if isinstance(i, int)]
+    manager = getattr(model, "_base_manager", model.objects)
+    return {obj.pk: str(obj) for obj in manager.filter(pk__in=wanted)}
+
+
 def readable_diff(event: AuditEvent) -> list[DiffRow]:
     """Before/after as rows: field label from the target model where known, choices named."""
     before = event.before if isinstance(event.before, dict) else {}
@@ -170,6 +177,8 @@ def readable_diff(event: AuditEvent) -> list[DiffRow]:
             else:
                 label = str(getattr(field, "verbose_name", key))
                 choices = dict(getattr(field, "choices", None) or [])
+                if field.many_to_one and field.related_model is not None:
+                    choices = _related_names(field.related_model, [before.get(key), after.get(key)])
         old, new = before.get(key), after.get(key)
         rows.append(DiffRow(key, label, _show(old, choices), _show(new, choices), old != new))
     return rows

@@ -197,5 +197,12 @@ def quota_set(*, actor: Any, unit_id: int, tier: str, approved: int, note: str =
     before = {"tier": tier, "approved": quota.approved}
     quota.approved, quota.note = approved, note
     quota.save()
-    _event(unit, UnitEventKind.QUOTA, actor, before, {"tier": tier, "approved": approved})
+    _event(
+        unit,
+        UnitEventKind.QUOTA,
+        actor,
+        before,
+        {"tier": tier, "approved": approved},
+        document_no=note[:100],
+    )
     return quota

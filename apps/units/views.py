@@ -32,7 +32,7 @@ SYSADMIN = "sysadmin"
 REASSIGN_HOOK = "apps.cadres.unit_hooks.reassign_unit"  # units may not import cadres
 SEARCH_LIMIT = 100
 EVENT_LABELS = {
-    "name": "名称", "short_name": "简称", "parent": "上级单位", "path": "路径",
+    "name": "名称", "short_name": "简称", "parent": "上级单位",
     "active": "有效", "merged_into": "并入单位", "children": "转入的下级单位",
     "cadres": "转入干部人数", "cadre_ids": "转入干部编号", "posts": "转入职务数",
     "posts_renamed": "更名的职务", "tier": "职务层次", "approved": "核定职数",
@@ -192,6 +192,8 @@ def _readable(data: dict[str, Any], names: dict[int, str]) -> list[tuple[str, st
     tiers = dict(Tier.choices)
     rows = []
     for key, value in data.items():
+        if key == "path":  # internal materialized path: the 上级单位 row says the same in words
+            continue
         if key in ("parent", "merged_into") and value is not None:
             value = names.get(value, f"#{value}")
         elif key == "children":
