@@ -19,6 +19,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reset", action="store_true", help="先删除已有示范数据")
         parser.add_argument("--batch", type=int, default=5000, help="每批写入行数")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="已有示范数据时不再生成，只打印演示账号（make demo 使用）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         say = self.stdout.write if options["verbosity"] >= 1 else None
@@ -28,6 +33,16 @@ class Command(BaseCommand):
             removed = demo.reset(progress=say, batch=options["batch"])
             if removed and say:
                 say(f"已删除示范数据：单位 {removed['units']} 个，干部 {removed['cadres']} 人")
+        if options["if_empty"] and not options["reset"]:
+            existing = list(
+                User.objects.filter(username__in=[u.username for u in demo.DEMO_USERS]).order_by(
+                    "id"
+                )
+            )
+            if existing:
+                self.stdout.write("示范数据已存在，未重新生成。\n\n演示账号（密码相同）：")
+                self.stdout.write(demo.login_table(existing))
+                return
         try:
             totals = demo.load(
                 seed=options["seed"],
