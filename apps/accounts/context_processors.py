@@ -10,7 +10,7 @@ def user_role(request: HttpRequest) -> dict[str, object]:
     role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
     scope_label = ""
     if role in (Role.OFFICER, Role.LEADER):
-        names = [g.unit.name for g in user.grants.select_related("unit")]  # type: ignore[union-attr]
+        names = [g.unit.name for g in user.active_grants()]  # type: ignore[union-attr]
         scope_label = "、".join(names[:2]) + ("等" if len(names) > 2 else "")
     return {
         "scope_label": scope_label,

@@ -64,10 +64,18 @@ class User(AbstractUser):
                     pillars=frozenset(grant.pillars),
                     can_change=self.role == Role.OFFICER,
                 )
-                for grant in self.grants.select_related("unit").filter(unit__is_active=True)
+                for grant in self.active_grants()
             )
         self._scope_rules_cache = rules
         return rules
+
+    def active_grants(self) -> list["ScopeGrant"]:
+        """Grants on units still in existence, with their units; cached for the request."""
+        cached: list[ScopeGrant] | None = getattr(self, "_active_grants_cache", None)
+        if cached is None:
+            cached = list(self.grants.select_related("unit").filter(unit__is_active=True))
+            self._active_grants_cache = cached
+        return cached
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

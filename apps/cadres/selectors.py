@@ -41,7 +41,8 @@ def cadre_list(
     qs = flt.qs if flt.is_valid() else base.none()
     sort = params.get("sort") or DEFAULT_SORT
     qs = qs.order_by(*SORTS.get(str(sort), SORTS[DEFAULT_SORT]))
-    return qs.select_related("unit"), flt
+    # The list never shows the ciphertext or long text fields; leave them in the table.
+    return qs.select_related("unit").defer("id_number_encrypted", "expertise"), flt
 
 
 def cadre_get(*, actor: Any, cadre_id: int, action: Action = Action.VIEW) -> Cadre:

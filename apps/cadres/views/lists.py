@@ -33,7 +33,10 @@ def _list_context(request: HttpRequest, *, trash: bool) -> dict[str, object]:
     page = paginate(request, queryset)
     sort = request.GET.get("sort", "unit")
     return {
-        "unit_options": unit_options(actor, request.GET.get("unit")),
+        # The filter form is not part of htmx partials: build its unit list only for full pages.
+        "unit_options": []
+        if is_htmx_partial(request)
+        else unit_options(actor, request.GET.get("unit")),
         "filter": flt,
         "page": page,
         "sort": sort if sort in SORTS else "unit",
