@@ -8,3 +8,6 @@ from config.settings.test import *  # noqa: F403
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DEBUG = False
+# Like production (config.settings.base): keep connections between requests. The test settings
+# close them after each request for the live-server tests, which would time reconnects here.
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405

@@ -4,7 +4,7 @@ from datetime import date
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from apps.cadres.rules import age_on
@@ -39,4 +39,14 @@ def sort_link(key: str, label: str, current: str, base_query: str) -> SafeString
         state,
         label,
         arrow,
+    )
+
+
+@register.simple_tag
+def select_options(options: list[tuple[str, str, bool]]) -> SafeString:
+    """<option>s of a filter select in one pass (hundreds of units render fast)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if on else "", label) for value, label, on in options),
     )

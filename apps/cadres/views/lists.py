@@ -7,12 +7,10 @@ from apps.cadres.filters import SORTS
 from apps.cadres.selectors import cadre_list
 from apps.core.htmx import is_htmx_partial
 from apps.core.paging import PAGE_SIZES, paginate, query_without
-from apps.units.models import Unit
 
 from .common import require_cadre_user
+from .filter_form import filter_options
 
-OPTION_LEVELS = 2  # levels below the user's top unit offered in the unit filter
-MAX_UNIT_OPTIONS = 600
 COLUMN_CHOICES = (
     ("gender", "性别"),
     ("birth_date", "出生年月"),
@@ -34,9 +32,7 @@ def _list_context(request: HttpRequest, *, trash: bool) -> dict[str, object]:
     sort = request.GET.get("sort", "unit")
     return {
         # The filter form is not part of htmx partials: build its unit list only for full pages.
-        "unit_options": []
-        if is_htmx_partial(request)
-        else unit_options(actor, request.GET.get("unit")),
+        "options": {} if is_htmx_partial(request) else filter_options(actor, request.GET),
         "filter": flt,
         "page": page,
         "sort": sort if sort in SORTS else "unit",
@@ -51,24 +47,6 @@ def _list_context(request: HttpRequest, *, trash: bool) -> dict[str, object]:
             for k in ("ethnicity", "education", "party_member", "age_min", "age_max", "rank_grade")
         ),
     }
-
-
-def unit_options(actor: object, selected: str | None) -> list[Unit]:
-    """The top levels of the user's visible tree for the unit filter, plus the selected unit."""
-    visible = Unit.objects.visible_to(actor).active()
-    top = visible.order_by("depth").values_list("depth", flat=True).first()
-    units: list[Unit] = []
-    if top is not None:
-        units = list(visible.filter(depth__lte=top + OPTION_LEVELS).order_by("path"))
-        units = units[:MAX_UNIT_OPTIONS]
-        for u in units:
-            u.indent = "　" * (u.depth - top)  # type: ignore[attr-defined]
-    if selected and selected.isdigit() and all(str(u.pk) != selected for u in units):
-        extra = Unit.objects.visible_to(actor).filter(pk=int(selected)).first()
-        if extra is not None:
-            extra.indent = ""  # type: ignore[attr-defined]
-            units.insert(0, extra)
-    return units
 
 
 def cadre_list_view(request: HttpRequest) -> HttpResponse:
