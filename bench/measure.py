@@ -59,20 +59,31 @@ def timed(fn: Callable[[], Any], runs: int) -> list[float]:
     return samples
 
 
-def raw_sql(user: User, params: str, page: int) -> tuple[tuple[str, Any], tuple[str, Any], int]:
-    """The page's SELECT (same LIMIT/OFFSET) and COUNT as SQL, from the selector."""
+def raw_sql(
+    user: User, params: str, page: int
+) -> tuple[list[tuple[str, Any]], tuple[str, Any], int]:
+    """The page's own data queries as SQL (the id-first paginator's page of ids, then those rows
+    by pk, same LIMIT/OFFSET) and its COUNT, all built by the selector."""
     qs, _ = cadre_list(actor=user, params=QueryDict(params))
     offset = (page - 1) * PAGE_SIZE
-    select = qs[offset : offset + PAGE_SIZE].query.sql_with_params()
+    ids_query = qs.values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
+    ids = list(ids_query)
+    rows = qs.order_by().filter(pk__in=ids).query.sql_with_params()
+    selects = [ids_query.query.sql_with_params(), rows]
     inner, inner_params = qs.order_by().values("pk").query.sql_with_params()
     count = (f"SELECT COUNT(*) FROM ({inner}) AS sub", inner_params)
-    return select, count, qs.count()
+    return selects, count, qs.count()
 
 
 def run_sql(sql: str, params: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         cursor.fetchall()
+
+
+def run_all_sql(statements: list[tuple[str, Any]]) -> None:
+    for sql, params in statements:
+        run_sql(sql, params)
 
 
 def explain(sql: str, params: Any) -> str:
@@ -109,14 +120,15 @@ def measure(client: Client, user: User, sc: Scenario, runs: int, show_plan: bool
         sc, response.status_code, statistics.median(samples), percentile(samples, 95), queries
     )
     if sc.params is not None:
-        (sql, params), (count_sql, count_params), rows = raw_sql(user, sc.params, sc.page)
-        raw = timed(lambda: run_sql(sql, params), runs)
+        selects, (count_sql, count_params), rows = raw_sql(user, sc.params, sc.page)
+        raw = timed(lambda: run_all_sql(selects), runs)
         count = timed(lambda: run_sql(count_sql, count_params), runs)
         result.raw_p50, result.raw_p95 = statistics.median(raw), percentile(raw, 95)
         result.count_p50 = statistics.median(count)
         result.rows = rows
         if show_plan:
-            print(f"\n-- {sc.label}\n{explain(sql, params)}")
+            for sql, params in selects:
+                print(f"\n-- {sc.label}\n{explain(sql, params)}")
             print(f"-- COUNT\n{explain(count_sql, count_params)}")
     return result
 
