@@ -67,3 +67,11 @@ def leader_a(city: City) -> User:
     user = UserFactory(username="leader_a", role=Role.LEADER)
     grant(user, city.county_a, levels=[ManagedBy.COUNTY])
     return user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Cached per-user data (unit filter options) must not leak between tests' rolled-back rows."""
+    from django.core.cache import cache
+
+    cache.clear()
