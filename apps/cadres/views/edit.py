@@ -22,6 +22,14 @@ from .detail import field_label
 from .parts import PARTS
 
 
+def _crumbs(cadre: Cadre, last: str) -> list[tuple[str, str | None]]:
+    return [
+        ("干部名册", reverse("cadres:cadre_list")),
+        (cadre.name, reverse("cadres:cadre_detail", args=[cadre.pk])),
+        (last, None),
+    ]
+
+
 def _apply_domain_error(form: Any, exc: DomainError) -> None:
     """Put a service's field errors under their fields, the rest at the top of the form."""
     for field, message in exc.fields.items():
@@ -84,11 +92,7 @@ def cadre_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "cadre": cadre,
         "conflict": conflict,
-        "breadcrumbs": [
-            ("干部名册", reverse("cadres:cadre_list")),
-            (cadre.name, reverse("cadres:cadre_detail", args=[pk])),
-            ("编辑", None),
-        ],
+        "breadcrumbs": _crumbs(cadre, "编辑"),
     }
     return render(
         request, "cadres/cadre_form.html", context, status=409 if conflict is not None else 200
@@ -160,10 +164,6 @@ def cadre_part_add_view(request: HttpRequest, pk: int, part: str) -> HttpRespons
         "form": form,
         "cadre": cadre,
         "spec": spec,
-        "breadcrumbs": [
-            ("干部名册", reverse("cadres:cadre_list")),
-            (cadre.name, reverse("cadres:cadre_detail", args=[pk])),
-            (f"新增{spec.label}", None),
-        ],
+        "breadcrumbs": _crumbs(cadre, f"新增{spec.label}"),
     }
     return render(request, "cadres/part_form.html", context)
