@@ -343,3 +343,43 @@ class TestExportSelected:
         content = b"".join(c.get(reverse("jobs:job_download", args=[job.pk])).streaming_content)
         names = [r[0] for r in load_workbook(BytesIO(content)).active.iter_rows(values_only=True)]
         assert names == ["姓名", "李娜"]
+
+
+class TestPartAdd:
+    def test_add_resume_and_appointment(self, client, officer_a, city, people):
+        cadre = people["a1"]
+        c = login(client, officer_a)
+        url = reverse("cadres:cadre_part_add", args=[cadre.pk, "resume"])
+        data = {"start_date": "2002-07-01", "end_date": "2005-07-01", "text": "甲县财政局科员"}
+        assert c.post(url, data).status_code == 302
+        post = PostFactory(unit=city.county_a_dept, title="局长", tier=Tier.SECTION_PRINCIPAL)
+        url = reverse("cadres:cadre_part_add", args=[cadre.pk, "appointment"])
+        data = {"post": post.pk, "start_date": "2020-01-01", "appoint_doc_no": "甲组〔2020〕1号"}
+        assert c.post(url, data).status_code == 302
+        cadre.refresh_from_db()
+        assert cadre.current_post_title == "甲县财政局局长"
+
+    def test_overlapping_appointment_is_refused_in_chinese(self, client, officer_a, city, people):
+        cadre = people["a1"]
+        post = PostFactory(unit=city.county_a_dept, title="局长", tier=Tier.SECTION_PRINCIPAL)
+        Appointment.objects.create(cadre=cadre, post=post, start_date=date(2019, 1, 1))
+        url = reverse("cadres:cadre_part_add", args=[cadre.pk, "appointment"])
+        response = login(client, officer_a).post(url, {"post": post.pk, "start_date": "2021-01-01"})
+        assert response.status_code == 200 and "重叠" in response.content.decode()
+        assert cadre.appointments.count() == 1
+
+    def test_other_scope_and_unknown_part(self, client, officer_a, leader_a, people):
+        c = login(client, officer_a)
+        url = reverse("cadres:cadre_part_add", args=[people["b1"].pk, "resume"])
+        assert c.get(url).status_code == 404
+        assert c.post(url, {"start_date": "2002-07-01", "text": "x"}).status_code == 404
+        assert people["b1"].resume_entries.count() == 0
+        unknown = reverse("cadres:cadre_part_add", args=[people["a1"].pk, "sanction"])
+        assert c.get(unknown).status_code == 404
+        leader = login(Client(), leader_a)
+        assert (
+            leader.get(
+                reverse("cadres:cadre_part_add", args=[people["a1"].pk, "resume"])
+            ).status_code
+            == 403
+        )
