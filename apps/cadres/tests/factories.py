@@ -1,6 +1,6 @@
 """Factories for cadre records, with valid 公民身份号码 and consistent dates."""
 
-import random
+import itertools
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,9 @@ from apps.units.constants import Tier
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+
+
+_SERIALS = itertools.count(1)
 
 
 def make_id_number(birth: date, gender: str, serial: int = 12) -> str:
@@ -45,7 +48,9 @@ class CadreFactory(factory.django.DjangoModelFactory):
         cadre = model_class(*args, **kwargs)
         cadre.name_pinyin, cadre.name_initials = pinyin_of(cadre.name)
         if id_number is None:
-            id_number = make_id_number(cadre.birth_date, cadre.gender, random.randint(1, 99))
+            # A counter, not random: two cadres born the same day must never share a number
+            # (the duplicate check would then refuse their edits, flakily).
+            id_number = make_id_number(cadre.birth_date, cadre.gender, next(_SERIALS) % 100)
         if id_number:
             (
                 cadre.id_number_encrypted,
