@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 
-from apps.core.forms import style_fields
+from apps.core.forms import DATE_WIDGET, style_fields
+from apps.core.forms import StyledFormMixin as CoreStyledFormMixin
 from apps.core.scope import Action
 from apps.units.models import Unit
 
@@ -13,11 +14,10 @@ from .models import Cadre, Education, FamilyMember, RankRecord, ResumeEntry
 from .services import CADRE_FIELDS
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StyledFormMixin:
-    """Tabler classes on every widget; date inputs with a Chinese format message."""
+class StyledFormMixin(CoreStyledFormMixin):
+    """The core mixin plus native date pickers for the record's dates."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -25,12 +25,7 @@ class StyledFormMixin:
         for field in form.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DATE_WIDGET
-                field.error_messages["invalid"] = "请输入有效日期，格式为 2026-11-25"
         style_fields(form)
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        style_fields(self)  # type: ignore[arg-type]
 
 
 class CadreForm(StyledFormMixin, forms.ModelForm[Cadre]):

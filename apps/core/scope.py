@@ -9,7 +9,7 @@ Rows outside the scope are simply absent, so views answer 404 and never confirm 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, Protocol, Self
+from typing import ClassVar, Self
 
 from django.db import models
 from django.db.models import Q
@@ -48,16 +48,11 @@ class ScopeRule:
         return pillar is None or pillar in self.pillars
 
 
-class ScopedActor(Protocol):
-    """What the scope layer needs from a user (accounts.User implements it)."""
-
-    is_authenticated: bool
-
-    def scope_rules(self) -> tuple[ScopeRule, ...]: ...
-
-
 def rules_for(actor: object, action: Action, pillar: str | None = None) -> list[ScopeRule]:
-    """The actor's rules that open `action` (and `pillar`); empty for anonymous or 三员 users."""
+    """The actor's rules that open `action` (and `pillar`); empty for anonymous or 三员 users.
+
+    The actor is anything with `is_authenticated` and `scope_rules()` (accounts.User); core does
+    not import accounts."""
     if not getattr(actor, "is_authenticated", False) or not hasattr(actor, "scope_rules"):
         return []
     return [r for r in actor.scope_rules() if r.allows(action, pillar)]

@@ -6,52 +6,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from apps.core.exceptions import DomainError
+from apps.core.forms import DATE_WIDGET, StyledFormMixin, style_fields
 
 from .constants import Tier, UnitKind, UnitLevel
 from .models import PostQuota, Unit
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class StyledForm(forms.Form):
+class StyledForm(StyledFormMixin, forms.Form):
     """Tabler-styled form that shows a service's DomainError inline."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.DateField):
-                field.error_messages["invalid"] = "请输入有效日期，格式为 2026-11-25"
-        self._style()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._style()
-
-    def _style(self) -> None:
-        # Not apps.core.forms.style_fields: it reads `form.errors`, which would validate the
-        # form inside __init__, before subclasses have set their querysets and extra fields.
-        errors = getattr(self, "_errors", None) or {}
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css + (" is-invalid" if name in errors else "")
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        """Put the service's field messages under their fields, the rest at the top."""
-        placed = False
-        for name, message in exc.fields.items():
-            if name in self.fields:
-                self.add_error(name, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
-        self._style()
 
 
 class UnitChoiceField(forms.ModelChoiceField[Unit]):
@@ -138,7 +100,7 @@ class QuotaForm(StyledForm):
                 error_messages={"min_value": "职数不能为负数", "invalid": "请输入整数"},
             )
         self.order_fields([*(f"tier_{t}" for t in Tier.values), "note"])
-        self._style()
+        style_fields(self)
 
     def tier_fields(self) -> list[forms.BoundField]:
         return [self[f"tier_{t}"] for t in Tier.values]

@@ -30,14 +30,6 @@ def _crumbs(cadre: Cadre, last: str) -> list[tuple[str, str | None]]:
     ]
 
 
-def _apply_domain_error(form: Any, exc: DomainError) -> None:
-    """Put a service's field errors under their fields, the rest at the top of the form."""
-    for field, message in exc.fields.items():
-        form.add_error(field if field in form.fields else None, message)
-    if not exc.fields:
-        form.add_error(None, exc.message)
-
-
 def cadre_create_view(request: HttpRequest) -> HttpResponse:
     actor = require_cadre_user(request, change=True)
     form = CadreForm(request.POST or None, request.FILES or None, actor=actor)
@@ -45,7 +37,7 @@ def cadre_create_view(request: HttpRequest) -> HttpResponse:
         try:
             cadre = services.cadre_create(actor=actor, data=form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, f"已新增干部“{cadre.name}”")
             return redirect("cadres:cadre_detail", pk=cadre.pk)
@@ -84,7 +76,7 @@ def cadre_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         except OutOfScopeError:
             raise Http404 from None
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, "已保存")
             return redirect("cadres:cadre_detail", pk=pk)
@@ -146,7 +138,7 @@ def cadre_part_add_view(request: HttpRequest, pk: int, part: str) -> HttpRespons
     if spec is None:
         raise Http404
     cadre = cadre_or_404(request, pk, Action.CHANGE)
-    form = spec.form(request.POST or None)
+    form: Any = spec.form(request.POST or None)
     if isinstance(form, AppointmentForm):
         post_widget: Any = form.fields["post"].widget
         post_widget.choices = _post_choices(cadre, actor)
@@ -156,7 +148,7 @@ def cadre_part_add_view(request: HttpRequest, pk: int, part: str) -> HttpRespons
         except OutOfScopeError:
             raise Http404 from None
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, f"已新增{spec.label}记录")
             return redirect(reverse("cadres:cadre_detail", args=[pk]) + f"#tab-{part}")
