@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("units/", include("apps.units.urls")),
     path("cadres/", include("apps.cadres.urls")),
+    path("frontline/", include("apps.frontline.urls")),
     path("audit/", include("apps.core.urls")),
     path("jobs/", include("apps.core.urls_jobs")),
     path("api/v1/", include("config.api")),

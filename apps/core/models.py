@@ -119,3 +119,32 @@ class Job(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return int(self.progress * 100 / self.total) if self.total else 0
+
+
+class RuleParameter(models.Model):
+    """A locality's value for a rule parameter from an effective date on (rules.md parameters
+    marked UNVERIFIED or local stay configurable). Rows are never edited: a change is a new row,
+    so a past decision can name the value that applied on its date."""
+
+    key = models.CharField("参数", max_length=80)
+    value = models.JSONField("取值")
+    effective_from = models.DateField("生效日期")
+    source = models.CharField("依据", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "规则参数"
+        verbose_name_plural = "规则参数"
+        ordering = ["key", "-effective_from", "-id"]
+        indexes = [models.Index(fields=["key", "effective_from"], name="ruleparam_key_from")]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}（{self.effective_from}起）"

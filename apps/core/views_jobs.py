@@ -3,11 +3,14 @@
 from typing import Any
 from urllib.parse import quote
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from . import audit
+from . import audit, exports
 from .htmx import is_htmx_partial
+from .jobs import job_start
 from .models import Job, JobStatus
 
 
@@ -44,3 +47,22 @@ def job_download_view(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(job.result_file.open("rb"), as_attachment=True)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name)}"
     return response
+
+
+@require_POST
+def list_export_view(request: HttpRequest, name: str) -> HttpResponse:
+    """Start the Excel export of a registered list with the page's current filters and sort."""
+    export = exports.REGISTRY.get(name)
+    if export is None:
+        raise Http404("未知的列表")
+    if not export.may_export(request.user):
+        raise PermissionDenied("您没有导出该列表的权限")
+    filters = {k: v for k, v in request.GET.lists() if k not in {"page", "page_size"}}
+    job = job_start(
+        actor=request.user,
+        kind="list_export",
+        title=f"导出{export.title}",
+        params={"list": name, "filter": filters},
+        task=exports.export_list,
+    )
+    return redirect("jobs:job_detail", pk=job.pk)

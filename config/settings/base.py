@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "apps.units",
     "apps.accounts",
     "apps.cadres",
+    "apps.frontline",
     "apps.dashboards",
 ]
 

@@ -1,0 +1,30 @@
+"""Hook for higher apps to add tabs to the cadre's page (architecture.md: a lower app exposes a
+hook, never imports upward). Frontline adds 一线经历, assessment adds 考核, and so on."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from apps.cadres.models import Cadre
+
+
+@dataclass(frozen=True)
+class DetailTab:
+    key: str  # HTML id suffix, e.g. "frontline"
+    label: str  # tab title, e.g. "一线经历"
+    template: str  # rendered with `tab` (this object) and `data` (what `build` returns)
+    build: Callable[[HttpRequest, Cadre], dict[str, Any]]  # must include "count"
+    order: int = 100
+
+
+TABS: list[DetailTab] = []
+
+
+def register_tab(tab: DetailTab) -> None:
+    TABS[:] = sorted([t for t in TABS if t.key != tab.key] + [tab], key=lambda t: t.order)
+
+
+def tabs_for(request: HttpRequest, cadre: Cadre) -> list[dict[str, Any]]:
+    return [{"tab": t, "data": t.build(request, cadre)} for t in TABS]

@@ -1,0 +1,79 @@
+"""Rule parameters: national or local values from rules.md, overridable per locality over time.
+
+Each app declares its parameters (`declare`) with the default, the rule id from rules.md and how
+sure we are; a locality records its own value from a date on (`RuleParameter` rows). A rule reads
+the value that applied on the date it judges (`param(key, on)`), never "now".
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from .audit import record
+from .exceptions import DomainError
+from .models import RuleParameter
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    key: str
+    label: str
+    default: Any
+    rule: str  # rules.md id, e.g. "FRONT-2", or "LOCAL" for a local policy
+    status: str  # "VERIFIED" / "UNVERIFIED" / "LOCAL"
+    unit: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+REGISTRY: dict[str, ParamSpec] = {}
+
+
+def declare(spec: ParamSpec) -> ParamSpec:
+    """Register a parameter (called at import time by the app that owns it)."""
+    REGISTRY[spec.key] = spec
+    return spec
+
+
+def param(key: str, on: date) -> Any:
+    """The value of `key` in force on `on`: the latest local value effective by then, else the
+    declared default."""
+    row = (
+        RuleParameter.objects.filter(key=key, effective_from__lte=on)
+        .order_by("-effective_from", "-id")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return REGISTRY[key].default if row is None else row
+
+
+def history(key: str) -> list[RuleParameter]:
+    return list(RuleParameter.objects.filter(key=key).select_related("created_by"))
+
+
+def param_set(
+    *, actor: Any, key: str, value: int, effective_from: date, source: str
+) -> RuleParameter:
+    """Record a locality's value from `effective_from` on (audited)."""
+    spec = REGISTRY.get(key)
+    if spec is None:
+        raise DomainError("未知的规则参数", code="unknown_param")
+    if spec.minimum is not None and value < spec.minimum:
+        raise DomainError(f"{spec.label}不能小于{spec.minimum}", fields={"value": "取值过小"})
+    if spec.maximum is not None and value > spec.maximum:
+        raise DomainError(f"{spec.label}不能大于{spec.maximum}", fields={"value": "取值过大"})
+    with transaction.atomic():
+        row = RuleParameter.objects.create(
+            key=key, value=value, effective_from=effective_from, source=source, created_by=actor
+        )
+        record(
+            action="rule_param.set",
+            actor=actor,
+            target_type="core.ruleparameter",
+            target_id=str(row.pk),
+            target_repr=spec.label,
+            after={"key": key, "value": value, "effective_from": str(effective_from)},
+        )
+    return row

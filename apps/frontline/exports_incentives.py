@@ -1,0 +1,1 @@
+"""Excel exports registered with apps.core.exports."""
