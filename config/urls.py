@@ -10,5 +10,6 @@ urlpatterns = [
     path("frontline/", include("apps.frontline.urls")),
     path("audit/", include("apps.core.urls")),
     path("jobs/", include("apps.core.urls_jobs")),
+    path("rules/", include("apps.core.urls_rules")),
     path("api/v1/", include("config.api")),
 ]

@@ -14,6 +14,7 @@ from django.db import transaction
 from .audit import record
 from .exceptions import DomainError
 from .models import RuleParameter
+from .scope import Action, rules_for
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,19 @@ def param_set(
     *, actor: Any, key: str, value: int, effective_from: date, source: str
 ) -> RuleParameter:
     """Record a locality's value from `effective_from` on (audited)."""
+    if not may_set(actor):
+        raise DomainError(
+            "只有管理全市（全域）的组织部门干部管理员可以设置规则参数", code="forbidden"
+        )
     spec = REGISTRY.get(key)
     if spec is None:
         raise DomainError("未知的规则参数", code="unknown_param")
     if spec.minimum is not None and value < spec.minimum:
-        raise DomainError(f"{spec.label}不能小于{spec.minimum}", fields={"value": "取值过小"})
+        message = f"{spec.label}不能小于{spec.minimum}{spec.unit}"
+        raise DomainError(message, code="out_of_range", fields={"value": message})
     if spec.maximum is not None and value > spec.maximum:
-        raise DomainError(f"{spec.label}不能大于{spec.maximum}", fields={"value": "取值过大"})
+        message = f"{spec.label}不能大于{spec.maximum}{spec.unit}"
+        raise DomainError(message, code="out_of_range", fields={"value": message})
     with transaction.atomic():
         row = RuleParameter.objects.create(
             key=key, value=value, effective_from=effective_from, source=source, created_by=actor
@@ -77,3 +84,20 @@ def param_set(
             after={"key": key, "value": value, "effective_from": str(effective_from)},
         )
     return row
+
+
+def may_set(actor: Any) -> bool:
+    """Local rule parameters bind the whole locality: only an officer whose change grant covers a
+    whole tree (a root unit: path "/<id>/") sets them."""
+    return any(rule.path.count("/") == 2 for rule in rules_for(actor, Action.CHANGE))
+
+
+def overview(on: date) -> list[dict[str, Any]]:
+    """Every declared parameter with the value in force on `on` and its local history."""
+    rows: dict[str, list[RuleParameter]] = {}
+    for row in RuleParameter.objects.select_related("created_by"):
+        rows.setdefault(row.key, []).append(row)
+    return [
+        {"spec": spec, "value": param(key, on), "history": rows.get(key, [])}
+        for key, spec in sorted(REGISTRY.items())
+    ]

@@ -6,29 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_job'),
+        ("core", "0003_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RuleParameter',
+            name="RuleParameter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80, verbose_name='参数')),
-                ('value', models.JSONField(verbose_name='取值')),
-                ('effective_from', models.DateField(verbose_name='生效日期')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='依据')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='设置时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='设置人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=80, verbose_name="参数")),
+                ("value", models.JSONField(verbose_name="取值")),
+                ("effective_from", models.DateField(verbose_name="生效日期")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="依据")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="设置时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="设置人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '规则参数',
-                'verbose_name_plural': '规则参数',
-                'ordering': ['key', '-effective_from', '-id'],
-                'indexes': [models.Index(fields=['key', 'effective_from'], name='ruleparam_key_from')],
+                "verbose_name": "规则参数",
+                "verbose_name_plural": "规则参数",
+                "ordering": ["key", "-effective_from", "-id"],
+                "indexes": [
+                    models.Index(fields=["key", "effective_from"], name="ruleparam_key_from")
+                ],
             },
         ),
     ]
