@@ -4,15 +4,31 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from apps.accounts.models import CADRE_ROLES
 from apps.cadres.selectors import scope_counts
 from apps.core.models import AuditEvent
+from apps.frontline.selectors_care import overdue_care
+from apps.frontline.selectors_dispatch import reminder_days, terms_ending
 
 
 def percent(part: int, whole: int) -> str:
     """One decimal, as staff expect (15.0%); a dash when there is nothing to divide."""
     return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def reminders(user: Any) -> dict[str, Any]:
+    """Work that is due: dispatch terms ending soon (or overdue), family care visits overdue."""
+    today = timezone.localdate()
+    ending = terms_ending(user, today)
+    return {
+        "ending_total": ending.count(),
+        "ending": list(ending[:5]),
+        "reminder_days": reminder_days(today),
+        "care_overdue": len(overdue_care(user, today)),
+        "today": today,
+    }
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -23,6 +39,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
         context["counts"] = counts
         context["female_share"] = percent(counts["female"], counts["total"])
         context["grants"] = user.grants.select_related("unit")
+        context.update(reminders(user))
     context["last_login_events"] = AuditEvent.objects.filter(
         actor=user, action="auth.login"
     ).order_by("-id")[:2]
