@@ -22,6 +22,7 @@ from apps.accounts.api_auth import READ_AUTH, request_user
 from apps.cadres.api import router as cadres_router
 from apps.cadres.api import unit_router as cadres_unit_router
 from apps.core import api_errors
+from apps.frontline.api import router as frontline_router
 from apps.units.api import router as units_router
 
 
@@ -68,6 +69,7 @@ api_errors.install(api)
 api.add_router("/units", units_router)
 api.add_router("/units", cadres_unit_router)
 api.add_router("/cadres", cadres_router)
+api.add_router("/frontline", frontline_router)
 
 
 def _exempt_from_login_redirect(

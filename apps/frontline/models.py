@@ -54,7 +54,10 @@ class RegistryQuerySet[M: models.Model](models.QuerySet[M]):
                 match |= Q(**{f"{self.owner_field}__path__in": ancestor_paths(rule.path)})
                 if self.extra_visible_field:
                     match |= Q(**{f"{self.extra_visible_field}__path__startswith": rule.path})
-        return self.filter(match).distinct() if self.extra_visible_field else self.filter(match)
+        # Joining the participating units can repeat a row: DISTINCT for reads only (PostgreSQL
+        # refuses DISTINCT with the FOR UPDATE of a change).
+        distinct = self.extra_visible_field and action is Action.VIEW
+        return self.filter(match).distinct() if distinct else self.filter(match)
 
 
 class CentralTaskQuerySet(RegistryQuerySet["CentralTask"]):
