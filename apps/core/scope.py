@@ -110,6 +110,37 @@ class UnitScopedQuerySet[M: models.Model](models.QuerySet[M]):
         return self.filter(match)
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """ "/1/5/9/" -> ["/1/", "/1/5/", "/1/5/9/"]: the paths of a unit and of every unit above it."""
+    ids = [p for p in path.split("/") if p]
+    return ["/" + "/".join(ids[: i + 1]) + "/" for i in range(len(ids))]
+
+
+class RegistryQuerySet[M: models.Model](models.QuerySet[M]):
+    """Unit-owned registry rows (tasks, catalogues, methods, case libraries): visible when the
+    owning unit is inside a granted subtree or above its root; changeable only inside a subtree
+    granted for change."""
+
+    owner_field = "unit"
+    extra_visible_field: str | None = None  # e.g. participating units
+
+    def visible_to(self, actor: object, action: Action = Action.VIEW) -> Self:
+        rules = rules_for(actor, action)
+        if not rules:
+            return self.none()
+        match = Q()
+        for rule in rules:
+            match |= Q(**{f"{self.owner_field}__path__startswith": rule.path})
+            if action is Action.VIEW:
+                match |= Q(**{f"{self.owner_field}__path__in": ancestor_paths(rule.path)})
+                if self.extra_visible_field:
+                    match |= Q(**{f"{self.extra_visible_field}__path__startswith": rule.path})
+        # Joining the participating units can repeat a row: DISTINCT for reads only (PostgreSQL
+        # refuses DISTINCT with the FOR UPDATE of a change).
+        distinct = self.extra_visible_field and action is Action.VIEW
+        return self.filter(match).distinct() if distinct else self.filter(match)
+
+
 def assert_in_scope(
     queryset: "models.QuerySet[models.Model]", pk: object, actor: object, action: Action
 ) -> None:

@@ -7,5 +7,5 @@ class FrontlineConfig(AppConfig):
     verbose_name = "围绕中心任务"
 
     def ready(self) -> None:
-        # Registrations: rule parameters, list exports, the cadre page's 一线经历 tab.
-        from . import exports, params, tabs  # noqa: F401
+        # Registrations: demo data, rule parameters, list exports, the cadre page's tab.
+        from . import demo, exports, params, tabs  # noqa: F401

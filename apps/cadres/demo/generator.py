@@ -18,6 +18,7 @@ from apps.cadres.models import Cadre, Post
 from apps.core import audit
 from apps.units.models import PostQuota, Unit
 
+from . import extensions
 from .biography import make_person
 from .people import IdNumbers
 from .plan import ROOT_CODE, Plan, build_plan
@@ -137,6 +138,8 @@ def load(
     counties = [Unit.objects.get(pk=unit_ids[c.unit]) for c in plan.counties[:2]]
     with transaction.atomic():
         ensure_users(root, counties)
+        rng = random.Random(f"{seed}-extensions")  # noqa: S311 (reproducible demo data)
+        totals.update(extensions.run_loads(rng, say))  # frontline etc., registered by their apps
         totals["over_establishment_units"] = len(plan.over_establishment)
         audit.record(
             action="demo.load",
@@ -156,6 +159,7 @@ def reset(progress: Progress | None = None, batch: int = 5000) -> dict[str, int]
     root = Unit.objects.filter(code=ROOT_CODE).first()
     if root is None:
         return {}
+    extensions.run_resets()  # rows of higher apps first: they point at the cadres and units
     in_tree = {"unit__path__startswith": root.path}
     ScopeGrant.objects.filter(**in_tree).delete()
     User.objects.filter(**in_tree).update(unit=None)
