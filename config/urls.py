@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/", include("apps.units.urls")),
     path("cadres/", include("apps.cadres.urls")),
     path("frontline/", include("apps.frontline.urls")),
+    path("tolerance/", include("apps.tolerance.urls")),
     path("audit/", include("apps.core.urls")),
     path("jobs/", include("apps.core.urls_jobs")),
     path("rules/", include("apps.core.urls_rules")),

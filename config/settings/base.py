@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.cadres",
     "apps.frontline",
+    "apps.tolerance",
     "apps.dashboards",
 ]
 
