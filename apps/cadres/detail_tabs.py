@@ -29,5 +29,5 @@ def register_tab(tab: DetailTab) -> None:
 def tabs_for(request: HttpRequest, cadre: Cadre) -> list[dict[str, Any]]:
     """The tabs this viewer gets; a build returning {"hidden": True} leaves its tab out entirely
     (need-to-know pillars: a viewer without the pillar must not even see an empty tab)."""
-    tabs = [{"tab": t, "data": t.build(request, cadre)} for t in TABS]
-    return [x for x in tabs if not x["data"].get("hidden")]
+    built = [(t, t.build(request, cadre)) for t in TABS]
+    return [{"tab": t, "data": data} for t, data in built if not data.get("hidden")]
