@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.cadres",
     "apps.frontline",
     "apps.tolerance",
+    "apps.assessment",
     "apps.dashboards",
 ]
 

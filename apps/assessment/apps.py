@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "apps.assessment"
+    label = "assessment"
+    verbose_name = "考核评价"
+
+    def ready(self) -> None:
+        # Registrations: rule parameters, list exports, the cadre page's tabs.
+        from . import exports, params, tabs  # noqa: F401
