@@ -31,3 +31,25 @@ def tabs_for(request: HttpRequest, cadre: Cadre) -> list[dict[str, Any]]:
     (need-to-know pillars: a viewer without the pillar must not even see an empty tab)."""
     built = [(t, t.build(request, cadre)) for t in TABS]
     return [{"tab": t, "data": data} for t, data in built if not data.get("hidden")]
+
+
+@dataclass(frozen=True)
+class HeaderBadge:
+    """A short badge in the cadre page's header (ui.md: 一线经历 / 影响期内 / 后备干部)."""
+
+    key: str
+    text: Callable[[HttpRequest, Cadre], str | None]  # None: no badge for this cadre
+    css: str = "bg-blue-lt"
+    order: int = 100
+
+
+BADGES: list[HeaderBadge] = []
+
+
+def register_badge(badge: HeaderBadge) -> None:
+    BADGES[:] = sorted([b for b in BADGES if b.key != badge.key] + [badge], key=lambda b: b.order)
+
+
+def badges_for(request: HttpRequest, cadre: Cadre) -> list[dict[str, str]]:
+    shown = ((b, b.text(request, cadre)) for b in BADGES)
+    return [{"key": b.key, "text": text, "css": b.css} for b, text in shown if text]

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from apps.cadres.detail_tabs import DetailTab, register_tab
+from apps.cadres.detail_tabs import DetailTab, HeaderBadge, register_badge, register_tab
 from apps.cadres.models import Cadre
 from apps.frontline.constants import TaskKind
 from apps.frontline.models import Dispatch, IncentiveGrant, Sacrifice
@@ -58,3 +58,12 @@ register_tab(
         order=10,
     )
 )
+
+
+def _frontline_badge(request: HttpRequest, cadre: Cadre) -> str | None:
+    """一线经历 in the header when the cadre qualifies (the local threshold in force today)."""
+    credit = frontline_months(cadre.pk, timezone.localdate())
+    return f"一线经历 {credit.total_months}个月" if credit.qualifies else None
+
+
+register_badge(HeaderBadge(key="frontline", text=_frontline_badge, css="bg-green-lt", order=10))

@@ -32,7 +32,14 @@ DEMO_USERS = (
         (ManagedBy.CITY,),
         tuple(Pillar.values),
     ),
-    DemoUser("county_officer", Role.OFFICER, "干部股", "county0", (ManagedBy.COUNTY,)),
+    DemoUser(
+        "county_officer",
+        Role.OFFICER,
+        "干部股",
+        "county0",
+        (ManagedBy.COUNTY,),
+        tuple(Pillar.values),
+    ),
     DemoUser("county_officer2", Role.OFFICER, "干部股", "county1", (ManagedBy.COUNTY,)),
     DemoUser(
         "leader", Role.LEADER, "市委组织部分管领导", "root", (ManagedBy.CITY, ManagedBy.COUNTY)

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from apps.accounts.models import Role
 from apps.cadres import identity
-from apps.cadres.detail_tabs import tabs_for
+from apps.cadres.detail_tabs import badges_for, tabs_for
 from apps.cadres.models import Cadre
 from apps.core.models import AuditEvent
 
@@ -65,6 +65,7 @@ def cadre_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "history": history,
         "extra_tabs": tabs_for(request, cadre),
+        "badges": badges_for(request, cadre),
         "breadcrumbs": [("干部名册", "/cadres/"), (cadre.name, None)],
     }
     return render(request, "cadres/cadre_detail.html", context)
