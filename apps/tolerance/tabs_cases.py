@@ -1,1 +1,43 @@
-"""Filled by this area of the app."""
+"""The cadre page's 容错纠错 tab (registered with apps.cadres.detail_tabs), shown only to users
+holding the tolerance pillar for that cadre: for anyone else the build returns
+{"count": 0, "hidden": True} and the tab is left out entirely (need-to-know: not even an empty
+tab hints that such records could exist)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from apps.accounts.models import Role
+from apps.cadres.detail_tabs import DetailTab, register_tab
+from apps.cadres.models import Cadre
+from apps.core.scope import Action
+from apps.tolerance import selectors_cases as selectors
+
+
+def build_tolerance_tab(request: HttpRequest, cadre: Cadre) -> dict[str, Any]:
+    """The cadre's cases and clarifications, read through the viewer's scope and pillar."""
+    actor: Any = request.user
+    if not selectors.holds_pillar_for(actor, cadre):
+        return {"count": 0, "hidden": True}
+    cases = list(selectors.cadre_cases(actor=actor, cadre_id=cadre.pk))
+    clarifications = list(selectors.cadre_clarifications(actor=actor, cadre_id=cadre.pk))
+    may_add = getattr(actor, "role", None) == Role.OFFICER and selectors.holds_pillar_for(
+        actor, cadre, Action.CHANGE
+    )
+    return {
+        "count": len(cases) + len(clarifications),
+        "cases": cases,
+        "clarifications": clarifications,
+        "can_add": may_add,
+    }
+
+
+register_tab(
+    DetailTab(
+        key="tolerance",
+        label="容错纠错",
+        template="tolerance/_tab_tolerance.html",
+        build=build_tolerance_tab,
+        order=40,
+    )
+)
