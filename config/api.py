@@ -23,6 +23,7 @@ from apps.cadres.api import router as cadres_router
 from apps.cadres.api import unit_router as cadres_unit_router
 from apps.core import api_errors
 from apps.frontline.api import router as frontline_router
+from apps.tolerance.api_cases import router as cases_router
 from apps.tolerance.api_sanctions import router as sanctions_router
 from apps.units.api import router as units_router
 
@@ -72,6 +73,7 @@ api.add_router("/units", cadres_unit_router)
 api.add_router("/cadres", cadres_router)
 api.add_router("/frontline", frontline_router)
 api.add_router("/tolerance", sanctions_router)
+api.add_router("/tolerance", cases_router)
 
 
 def _exempt_from_login_redirect(
