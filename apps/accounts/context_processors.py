@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest
 
+from apps.core.scope import Pillar
+
 from .models import Role
 
 
@@ -9,9 +11,12 @@ def user_role(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
     scope_label = ""
+    pillars: set[str] = set()
     if role in (Role.OFFICER, Role.LEADER):
-        names = [g.unit.name for g in user.active_grants()]  # type: ignore[union-attr]
+        grants = user.active_grants()  # type: ignore[union-attr]
+        names = [g.unit.name for g in grants]
         scope_label = "、".join(names[:2]) + ("等" if len(names) > 2 else "")
+        pillars = {p for g in grants for p in g.pillars}
     return {
         "scope_label": scope_label,
         "role": role,
@@ -20,4 +25,6 @@ def user_role(request: HttpRequest) -> dict[str, object]:
         "is_sysadmin": role == Role.SYSADMIN,
         "is_secadmin": role == Role.SECADMIN,
         "is_auditor": role == Role.AUDITOR,
+        # Menu entries of need-to-know pillars appear only for holders (the pages check again).
+        "has_pillar": {p: p in pillars for p in Pillar.values},
     }

@@ -1,5 +1,5 @@
-"""Header badges on the cadre page: 一线经历 when the cadre qualifies; 处分影响期内 with the end date
-only (no kind, no details) for every viewer of the cadre — selection needs it (ELG-24-1(6))."""
+"""Header badges on the cadre page: 一线经历 when the cadre qualifies; 处分影响期内 with the end
+date only (no kind, no details) for every viewer of the cadre — selection needs it (ELG-24-1(6))."""
 
 from datetime import date, timedelta
 
