@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.urls import reverse
 
 from apps.assessment import selectors_research as sel
 from apps.assessment.models import SpecialAssessment, TaskRecord, VisitObservation
 from apps.assessment.services.tasks import ASPECTS
-from apps.cadres.detail_tabs import DetailTab, register_tab
+from apps.cadres.detail_tabs import DetailTab, UnitLink, register_tab, register_unit_link
 from apps.cadres.models import Cadre
 from apps.frontline.views.common import is_officer
 
@@ -72,5 +73,15 @@ register_tab(
         template="assessment/_tab_taskrecords.html",
         build=build_taskrecords_tab,
         order=30,
+    )
+)
+
+
+register_unit_link(
+    UnitLink(
+        label="重点工作与知事识人",
+        icon="ti-list-details",
+        url=lambda unit_id: reverse("assessment:keywork_list", args=[unit_id]),
+        order=20,
     )
 )

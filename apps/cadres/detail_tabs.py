@@ -53,3 +53,25 @@ def register_badge(badge: HeaderBadge) -> None:
 def badges_for(request: HttpRequest, cadre: Cadre) -> list[dict[str, str]]:
     shown = ((b, b.text(request, cadre)) for b in BADGES)
     return [{"key": b.key, "text": text, "css": b.css} for b, text in shown if text]
+
+
+@dataclass(frozen=True)
+class UnitLink:
+    """A button on the unit page leading to a pillar's view of that unit (e.g. 重点工作)."""
+
+    label: str
+    icon: str
+    url: Callable[[int], str]  # unit id -> URL
+    order: int = 100
+
+
+UNIT_LINKS: list[UnitLink] = []
+
+
+def register_unit_link(link: UnitLink) -> None:
+    kept = [x for x in UNIT_LINKS if x.label != link.label]
+    UNIT_LINKS[:] = sorted([*kept, link], key=lambda x: x.order)
+
+
+def unit_links(unit_id: int) -> list[dict[str, str]]:
+    return [{"label": x.label, "icon": x.icon, "url": x.url(unit_id)} for x in UNIT_LINKS]

@@ -412,3 +412,9 @@ def test_list_query_budget(officer_a, city, django_assert_max_num_queries):
     with django_assert_max_num_queries(15):
         response = client.get(reverse("assessment:taskrecord_list"))
     assert len(response.context["page"].object_list) == 6
+
+
+def test_unit_page_links_to_its_key_work(client, city, officer_a):
+    client.force_login(officer_a)
+    html = client.get(f"/cadres/units/{city.county_a_dept.pk}/").content.decode()
+    assert f"/assessment/units/{city.county_a_dept.pk}/key-work/" in html

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from apps.cadres.detail_tabs import unit_links
 from apps.cadres.models import Appointment
 from apps.cadres.selectors import over_establishment, unit_cadre_counts, unit_occupancy
 from apps.core.scope import Action
@@ -72,6 +73,7 @@ def unit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "holders": holders,
         "cadre_count": unit_cadre_counts(actor=actor, units=[unit])[unit.pk],
         "events": unit.events.all()[:20],
+        "links": unit_links(unit.pk),
         "ancestors": Unit.objects.filter(pk__in=unit.ancestor_ids[:-1]).order_by("depth"),
         "breadcrumbs": [("组织机构", reverse("cadres:unit_tree")), (unit.name, None)],
     }
