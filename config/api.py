@@ -19,6 +19,7 @@ from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.renderers import JSONRenderer
 
 from apps.accounts.api_auth import READ_AUTH, request_user
+from apps.assessment.api import router as assessment_router
 from apps.cadres.api import router as cadres_router
 from apps.cadres.api import unit_router as cadres_unit_router
 from apps.core import api_errors
@@ -74,6 +75,7 @@ api.add_router("/cadres", cadres_router)
 api.add_router("/frontline", frontline_router)
 api.add_router("/tolerance", sanctions_router)
 api.add_router("/tolerance", cases_router)
+api.add_router("/assessment", assessment_router)
 
 
 def _exempt_from_login_redirect(
