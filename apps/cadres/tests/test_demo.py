@@ -217,3 +217,11 @@ def _check_resume(cadre: Cadre) -> None:
     assert work[0].start_date == cadre.work_start_date
     for a in cadre.appointments.all():  # every appointment is a line of the 简历
         assert any(line.start_date == a.start_date for line in work), cadre
+
+
+def test_extensions_load_after_what_they_read_and_reset_before_it():
+    from apps.cadres.demo import extensions
+
+    names = extensions.registered()
+    assert names.index("assessment") > names.index("tolerance")
+    assert names.index("assessment") > names.index("frontline")
