@@ -55,7 +55,9 @@ def ensure_data(url: str, name: str, *, seed: int, cadres: int, units: int) -> N
         ensure_database(url, name, drop=True)
         call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    totals = demo.load(seed=seed, cadres=cadres, units=units, progress=_progress(cadres))
+    totals = demo.load(
+        seed=seed, cadres=cadres, units=units, progress=_progress(cadres), with_pillars=False
+    )
     print(f"generated in {time.perf_counter() - started:.0f} s: {totals}")
     vacuum()
 

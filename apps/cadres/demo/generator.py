@@ -104,8 +104,10 @@ def load(
     units: int | None = None,
     batch: int = 5000,
     progress: Progress | None = None,
+    with_pillars: bool = True,
 ) -> dict[str, int]:
-    """Generate the demo city; returns row counts. Refuses when demo data already exists."""
+    """Generate the demo city; returns row counts. Refuses when demo data already exists.
+    `with_pillars=False` leaves out the pillars' demo rows (the cadre-list benchmark)."""
     say = progress or (lambda _msg: None)
     if Unit.objects.filter(code=ROOT_CODE).exists():
         raise DemoExistsError("示范数据已存在，如需重新生成请加 --reset")
@@ -139,7 +141,8 @@ def load(
     with transaction.atomic():
         ensure_users(root, counties)
         rng = random.Random(f"{seed}-extensions")  # noqa: S311 (reproducible demo data)
-        totals.update(extensions.run_loads(rng, say))  # frontline etc., registered by their apps
+        if with_pillars:
+            totals.update(extensions.run_loads(rng, say))  # registered by the pillar apps
         totals["over_establishment_units"] = len(plan.over_establishment)
         audit.record(
             action="demo.load",
