@@ -8,4 +8,4 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations: rule parameters, list exports, the cadre page's tabs.
-        from . import demo, exports, params, tabs  # noqa: F401
+        from . import demo, exports, form_sections, params, tabs  # noqa: F401

@@ -8,4 +8,4 @@ class ToleranceConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations: rule parameters, list exports, the cadre page's tab.
-        from . import demo, exports, params, tabs  # noqa: F401
+        from . import demo, exports, form_sections, params, tabs  # noqa: F401

@@ -33,7 +33,7 @@ function updateSelection(card) {
     input.type = "hidden"; input.name = "ids"; input.value = box.value;
     form.appendChild(input);
   });
-  form.querySelector("button").disabled = chosen.length === 0;
+  form.querySelectorAll("button").forEach((b) => { b.disabled = chosen.length === 0; });
 }
 
 function setUpLists(root) {

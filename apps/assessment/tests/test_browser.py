@@ -58,3 +58,9 @@ def test_annual_grid_quota_submit_and_cadre_page(browser, live_server, city, off
     page.get_by_role("tab", name="考核（1）").click()
     sync_api.expect(page.locator("#tab-assessment")).to_contain_text(f"{YEAR}年度优秀")
     shots.take(page, "03-cadre-tab")
+
+    # … and its 任免审批表 carries it under 年度考核结果.
+    page.get_by_role("link", name="任免审批表").click()
+    page.wait_for_url("**/appointment-form/**")
+    sync_api.expect(page.locator("body")).to_contain_text(f"{YEAR}年度优秀")
+    shots.take(page, "04-appointment-form")
