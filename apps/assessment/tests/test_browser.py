@@ -53,6 +53,12 @@ def test_annual_grid_quota_submit_and_cadre_page(browser, live_server, city, off
     shots.take(page, "02-submitted")
     assert AnnualAssessment.objects.get(cadre=cadres[0], year=YEAR).grade == "excellent"
 
+    # The grade chart draws (stacked bars, with the same numbers in a table).
+    page.locator("nav a", has_text="考核等次分布").click()
+    page.get_by_label("考核年度").select_option(str(YEAR))
+    sync_api.expect(page.locator("[data-testid=grade-chart-card] canvas")).to_have_count(1)
+    sync_api.expect(page.get_by_test_id("grade-chart-table")).to_contain_text("甲县财政局")
+
     # The cadre's page shows the year's result the way the 任免审批表 writes it.
     page.goto(f"{base}/cadres/{cadres[0].pk}/")
     page.get_by_role("tab", name="考核（1）").click()

@@ -297,10 +297,10 @@ class TestBoard:
         assert "李娜" in page and "即将期满（剩20天）" in page and "乙县" in page
         assert "张伟" not in page  # planned, not serving yet
         assert "王强" not in page  # county B's own dispatch: outside county A's scope
-        assert 'id="dispatch-chart-data"' in page and "dispatch_chart.js" in page
+        assert 'id="dispatch-chart-data"' in page and "js/dd_charts.js" in page
         assert "vendor/echarts/echarts.min.js" in page
         chart = response.context["chart"]
-        assert chart["counties"] == ["乙县"]
+        assert chart["categories"] == ["乙县"]
         series = {s["name"]: s["data"] for s in chart["series"]}
         assert series["挂职"] == [1] and series["驻村第一书记"] == [0]
         drill = f"?county={city.county_b.pk}&kind=secondment&state=serving"

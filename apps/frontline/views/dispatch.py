@@ -319,7 +319,7 @@ def _chart(board: selectors.Board) -> dict[str, Any]:
     url = reverse("frontline:dispatch_list")
     kinds = board.kinds
     return {
-        "counties": [card.unit.name for card in board.cards],
+        "categories": [card.unit.name for card in board.cards],
         "series": [
             {"name": label, "data": [card.count(key) for card in board.cards]}
             for key, label in kinds

@@ -120,6 +120,10 @@ def test_case_to_published_typical_case(
     typical = TypicalCase.objects.get(source_case=case)
     assert typical.published_at is not None
 
+    # The pillar dashboard draws its charts.
+    page.get_by_role("link", name="激励保护概览").click()
+    sync_api.expect(page.locator("[data-chart] canvas").first).to_be_visible()
+
     # 5. A plain officer of the county reads the library but not the case.
     other = browser.new_context(locale="zh-CN").new_page()
     log_in(other, base, officer_a.username, PASSWORD)

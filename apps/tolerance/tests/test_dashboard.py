@@ -226,7 +226,7 @@ class TestCharts:
     def test_charts_tables_and_drill_down(self, client, pillar_leader_a, rows):
         response = get(client, pillar_leader_a)
         page = response.content.decode()
-        assert "vendor/echarts/echarts.min.js" in page and "tolerance/dashboard_chart.js" in page
+        assert "vendor/echarts/echarts.min.js" in page and "js/dd_charts.js" in page
         for key in ("tol-stage", "tol-outcome", "tol-days", "san-kind", "san-reuse"):
             assert f'id="{key}-data"' in page, key
         for testid in ("tol-stage-table", "tol-outcome-table", "san-kind-table", "san-reuse-table"):
