@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+"""三龄两历核查 (included by apps/cadres/urls.py under the `cadres` namespace)."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from .views import checks
+
+urlpatterns: list[URLPattern] = [
+    path("checks/", checks.checks_report_view, name="checks_report"),
+]

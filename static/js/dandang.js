@@ -60,3 +60,17 @@ document.addEventListener("change", (event) => {
 
 document.addEventListener("DOMContentLoaded", () => setUpLists(document));
 document.addEventListener("htmx:afterSwap", (event) => setUpLists(event.target));
+
+// Open the tab named in the address (#tab-resume …), so links from reports land on the part to
+// fix; and keep the address in step when the user switches tabs.
+function showTabFromHash() {
+  if (!location.hash.startsWith("#tab-") || !window.bootstrap) return;
+  const trigger = document.querySelector(`[data-bs-toggle="tab"][href="${CSS.escape(location.hash)}"]`);
+  if (trigger) window.bootstrap.Tab.getOrCreateInstance(trigger).show();
+}
+document.addEventListener("DOMContentLoaded", showTabFromHash);
+window.addEventListener("hashchange", showTabFromHash);
+document.addEventListener("shown.bs.tab", (event) => {
+  const href = event.target.getAttribute("href");
+  if (href && href.startsWith("#tab-")) history.replaceState(null, "", href);
+});

@@ -28,6 +28,9 @@ def test_annual_grid_quota_submit_and_cadre_page(browser, live_server, city, off
 
     page.locator("nav a", has_text="年度考核").filter(has_not_text="导入").click()
     page.get_by_label("考核年度").select_option(str(YEAR))
+    # htmx swaps the table and then pushes the address: wait for both before clicking.
+    page.wait_for_url(f"**/assessment/annual/?*year={YEAR}*")
+    page.wait_for_load_state("networkidle")
     row = page.get_by_test_id(f"annual-unit-{city.county_a_dept.pk}")
     row.get_by_test_id("open-sheet").click()
     page.wait_for_url("**/assessment/annual/*/")

@@ -130,6 +130,12 @@ def make_person(
         rand_date(rng, ft_end + timedelta(days=30), ft_end + timedelta(days=400)),
         add_years(birth, 18) + timedelta(days=rng.randint(1, 60)),
     )
+    if work_start > AS_OF and len(educations) > 1:
+        # A degree that would end after the data's date: this person works with the one before.
+        educations = educations[:-1]
+        ft_end = educations[-1].end
+        work_start = max(ft_end + timedelta(days=60), add_years(birth, 18) + timedelta(days=30))
+    work_start = min(work_start, AS_OF)
     extra = in_service_of(rng, educations[-1], work_start)
     if extra is not None:
         educations.append(extra)

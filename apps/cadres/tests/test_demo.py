@@ -225,3 +225,23 @@ def test_extensions_load_after_what_they_read_and_reset_before_it():
     names = extensions.registered()
     assert names.index("assessment") > names.index("tolerance")
     assert names.index("assessment") > names.index("frontline")
+
+
+
+def test_nobody_starts_work_after_the_data_date():
+    """Young doctorates once started work after the data's date (found by the 三龄两历 check)."""
+    import random
+    from bisect import bisect
+    from itertools import accumulate
+
+    from apps.cadres.demo.biography import AS_OF, make_person
+    from apps.cadres.demo.people import IdNumbers
+    from apps.cadres.demo.plan import build_plan
+
+    plan = build_plan(2026, None)
+    rng = random.Random("2026-people")
+    cum = list(accumulate(u.weight for u in plan.units))
+    ids = IdNumbers()
+    for _ in range(20_000):
+        person = make_person(rng, plan, ids, bisect(cum, rng.random() * cum[-1]), None)
+        assert person.work_start <= AS_OF
