@@ -23,6 +23,11 @@ ACTION_LABELS = {
     "cadre.rank.add": "新增职级",
     "cadre.resume.add": "新增简历",
     "cadre.family.add": "新增家庭成员",
+    "cadre.lrmx_import": "LRMX导入",
+    "cadre.lrmx_export": "导出LRMX",
+    "cadre.resume.replace": "更新简历",
+    "cadre.family.replace": "更新家庭成员",
+    "cadre.education.update": "修改学历",
 }
 
 
