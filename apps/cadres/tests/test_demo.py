@@ -227,7 +227,6 @@ def test_extensions_load_after_what_they_read_and_reset_before_it():
     assert names.index("assessment") > names.index("frontline")
 
 
-
 def test_nobody_starts_work_after_the_data_date():
     """Young doctorates once started work after the data's date (found by the 三龄两历 check)."""
     import random
