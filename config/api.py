@@ -22,6 +22,7 @@ from apps.accounts.api_auth import READ_AUTH, request_user
 from apps.assessment.api import router as assessment_router
 from apps.cadres.api import router as cadres_router
 from apps.cadres.api import unit_router as cadres_unit_router
+from apps.cadres.api_interchange import router as interchange_router
 from apps.core import api_errors
 from apps.frontline.api import router as frontline_router
 from apps.tolerance.api_cases import router as cases_router
@@ -72,6 +73,7 @@ api_errors.install(api)
 api.add_router("/units", units_router)
 api.add_router("/units", cadres_unit_router)
 api.add_router("/cadres", cadres_router)
+api.add_router("/cadres", interchange_router)
 api.add_router("/frontline", frontline_router)
 api.add_router("/tolerance", sanctions_router)
 api.add_router("/tolerance", cases_router)
