@@ -6,5 +6,5 @@ class CadresConfig(AppConfig):
     verbose_name = "干部信息"
 
     def ready(self) -> None:
-        # Registrations: the 三龄两历 tab and its list export.
-        from . import exports_checks, tabs_checks  # noqa: F401
+        # Registrations: the 三龄两历 tab and its list export, the roster export.
+        from . import exports_checks, roster, tabs_checks  # noqa: F401

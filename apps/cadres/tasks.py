@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from apps.cadres.selectors import cadre_list
 from apps.core import audit
+from apps.core.exports import cell as safe_cell
 from apps.core.jobs import job_run
 from apps.core.models import Job
 
@@ -26,7 +27,7 @@ def _export(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
     sheet.append([header for header, _ in COLUMNS])
     rows = 0
     for cadre in queryset.iterator(chunk_size=2000):
-        sheet.append([cell(cadre) or "" for _, cell in COLUMNS])
+        sheet.append([safe_cell(sheet, value(cadre) or "") for _, value in COLUMNS])
         rows += 1
         if rows % 200 == 0:
             report(rows)

@@ -16,6 +16,8 @@ from django.http import QueryDict
 from django.tasks import task
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from . import audit
 from .jobs import job_run
@@ -53,6 +55,21 @@ def query_of(params: dict[str, list[str]]) -> QueryDict:
     return query
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """A cell value safe to hand to Excel: text that starts like a formula ("=HYPERLINK(…)", a
+    name typed as "=1+1") is written as text, never evaluated (CSV/formula injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        text = WriteOnlyCell(sheet, value=value)
+        text.data_type = "s"
+        return text
+    return value
+
+
 def _write(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
     export = REGISTRY[job.params["list"]]
     filters = job.params.get("filter", {})
@@ -65,7 +82,7 @@ def _write(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
     sheet.append(table.headers)
     rows = 0
     for row in table.rows:
-        sheet.append(["" if v is None else v for v in row])
+        sheet.append([cell(sheet, v) for v in row])
         rows += 1
         if rows % 200 == 0:
             report(rows)

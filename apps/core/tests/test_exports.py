@@ -47,3 +47,26 @@ def test_unknown_list_and_get_are_refused(client, officer_a):
     assert client.post("/jobs/export/nope/").status_code == 404
     assert client.get("/jobs/export/test-numbers/").status_code == 405
     assert not Job.objects.exists()
+
+
+def test_text_that_looks_like_a_formula_stays_text(
+    client, officer_a, django_capture_on_commit_callbacks
+):
+    def build(actor, query):
+        rows = [['=HYPERLINK("http://evil","点我")', "-1+2", 5, None]]
+        return exports.ExportTable(headers=["a", "b", "c", "d"], rows=rows, total=1)
+
+    export = exports.register(
+        exports.ListExport(name="test-formula", title="测试", target_type="x.y", build=build)
+    )
+    try:
+        client.force_login(officer_a)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/jobs/export/test-formula/")
+        job = Job.objects.get()
+        book = load_workbook(BytesIO(job.result_file.read()))
+        row = list(book.active[2])
+        assert row[0].data_type == "s" and row[0].value.startswith("=HYPERLINK")
+        assert row[1].data_type == "s" and row[2].value == 5 and row[3].value is None
+    finally:
+        exports.REGISTRY.pop(export.name)
