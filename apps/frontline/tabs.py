@@ -9,10 +9,20 @@ from apps.cadres.detail_tabs import DetailTab, HeaderBadge, register_badge, regi
 from apps.cadres.models import Cadre
 from apps.frontline.constants import TaskKind
 from apps.frontline.models import Dispatch, IncentiveGrant, Sacrifice
+from apps.frontline.rules import FrontlineCredit
 from apps.frontline.selectors import cadre_services, frontline_months, service_rows
 from apps.frontline.views.common import dispatch_url, is_officer
 
 KIND_LABELS = dict(TaskKind.choices)
+
+
+def _credit(request: HttpRequest, cadre: Cadre) -> FrontlineCredit:
+    """The cadre's credit today, computed once per request (the header badge and the tab both
+    show it)."""
+    cache: dict[int, FrontlineCredit] = request.__dict__.setdefault("_frontline_credit", {})
+    if cadre.pk not in cache:
+        cache[cadre.pk] = frontline_months(cadre.pk, timezone.localdate())
+    return cache[cadre.pk]
 
 
 def build_frontline_tab(request: HttpRequest, cadre: Cadre) -> dict[str, Any]:
@@ -21,7 +31,7 @@ def build_frontline_tab(request: HttpRequest, cadre: Cadre) -> dict[str, Any]:
     actor: Any = request.user
     today = timezone.localdate()
     services = list(cadre_services(actor=actor, cadre_id=cadre.pk))
-    credit = frontline_months(cadre.pk, today)
+    credit = _credit(request, cadre)
     dispatches = (
         Dispatch.objects.visible_to(actor)
         .filter(cadre=cadre)
@@ -62,7 +72,7 @@ register_tab(
 
 def _frontline_badge(request: HttpRequest, cadre: Cadre) -> str | None:
     """一线经历 in the header when the cadre qualifies (the local threshold in force today)."""
-    credit = frontline_months(cadre.pk, timezone.localdate())
+    credit = _credit(request, cadre)
     return f"一线经历 {credit.total_months}个月" if credit.qualifies else None
 
 
