@@ -148,3 +148,37 @@ class RuleParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}（{self.effective_from}起）"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and 调休 workdays are known (published by the State Council each
+    winter). Working days are never computed past the last known year (SEL-42-1 note)."""
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    source = models.CharField("依据", max_length=300, blank=True)
+    loaded_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "节假日安排年度"
+        verbose_name_plural = "节假日安排年度"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the Monday–Friday rule: a holiday on a weekday (`is_workday`
+    False) or a 调休 workday on a weekend (`is_workday` True)."""
+
+    date = models.DateField("日期", primary_key=True)
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("节日/调休说明", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"

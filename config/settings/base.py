@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.frontline",
     "apps.tolerance",
     "apps.assessment",
+    "apps.selection",
     "apps.dashboards",
 ]
 
