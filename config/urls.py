@@ -10,6 +10,7 @@ urlpatterns = [
     path("frontline/", include("apps.frontline.urls")),
     path("tolerance/", include("apps.tolerance.urls")),
     path("assessment/", include("apps.assessment.urls")),
+    path("selection/", include("apps.selection.urls")),
     path("audit/", include("apps.core.urls")),
     path("jobs/", include("apps.core.urls_jobs")),
     path("rules/", include("apps.core.urls_rules")),
