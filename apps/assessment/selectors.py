@@ -9,9 +9,12 @@ Only grades of SUBMITTED unit sheets count: a draft grade is not a result yet.
 from collections.abc import Iterable
 from datetime import date
 
+from django.db.models import QuerySet
+
 from apps.assessment import rules
 from apps.assessment.constants import SheetStatus
 from apps.assessment.models import AnnualAssessment
+from apps.core.bulk import CadreIds
 
 RECENT_YEARS = 3
 
@@ -43,11 +46,13 @@ def all_annual_grades(cadre_id: int) -> dict[int, str]:
     return dict(rows)
 
 
-def submitted_grades(cadre_ids: Iterable[int]) -> dict[int, dict[int, str]]:
-    """Submitted grades of many cadres at once: {cadre id: {year: grade value}}."""
+def submitted_grades(cadre_ids: CadreIds) -> dict[int, dict[int, str]]:
+    """Submitted grades of many cadres at once (a list of ids or a queryset of cadres, read as a
+    subquery): {cadre id: {year: grade value}}."""
     grades: dict[int, dict[int, str]] = {}
+    ids = cadre_ids if isinstance(cadre_ids, QuerySet) else list(cadre_ids)
     rows = AnnualAssessment.objects.filter(
-        cadre_id__in=list(cadre_ids), sheet__status=SheetStatus.SUBMITTED
+        cadre_id__in=ids, sheet__status=SheetStatus.SUBMITTED
     ).exclude(grade="")
     for cadre_id, year, grade in rows.values_list("cadre_id", "year", "grade"):
         grades.setdefault(cadre_id, {})[year] = grade

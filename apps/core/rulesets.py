@@ -50,6 +50,21 @@ def param(key: str, on: date) -> Any:
     return REGISTRY[key].default if row is None else row
 
 
+def params_on(prefix: str, on: date) -> dict[str, Any]:
+    """Every declared parameter under `prefix` with its value in force on `on`, in one query
+    (a screening judges thousands of cadres against the same values)."""
+    values = {key: spec.default for key, spec in REGISTRY.items() if key.startswith(prefix)}
+    rows = (
+        RuleParameter.objects.filter(key__startswith=prefix, effective_from__lte=on)
+        .order_by("key", "effective_from", "id")
+        .values_list("key", "value")
+    )
+    for key, value in rows:  # ascending: the latest effective row wins
+        if key in values:
+            values[key] = value
+    return values
+
+
 def history(key: str) -> list[RuleParameter]:
     return list(RuleParameter.objects.filter(key=key).select_related("created_by"))
 

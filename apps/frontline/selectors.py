@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from apps.core.bulk import CadreIds, id_batches
 from apps.core.exceptions import OutOfScopeError
 from apps.core.rulesets import param
 from apps.core.scope import Action
@@ -53,28 +54,49 @@ def qualifying_months(on: date) -> int:
     return int(param(QUALIFYING_MONTHS_KEY, on))
 
 
-def frontline_credits(cadre_ids: Iterable[int], on: date) -> dict[int, FrontlineCredit]:
-    """The FrontlineCredit of every given cadre on `on`, in one query per 2,000 cadres.
+def frontline_credits(cadre_ids: CadreIds, on: date) -> dict[int, FrontlineCredit]:
+    """The FrontlineCredit of the given cadres on `on`, in one query per 2,000 ids (or one for
+    a queryset of cadres, which then yields only the cadres with some service).
 
     The caller has already scoped the cadres (selection's screening, a cadre page); this reads
     their non-deleted services only to count them, never to show them, hence the unscoped read.
     """
-    ids = sorted(set(cadre_ids))
     threshold = qualifying_months(on)
-    periods: dict[int, list[ServicePeriod]] = {pk: [] for pk in ids}
-    for i in range(0, len(ids), CREDIT_CHUNK):
+    periods: dict[int, list[ServicePeriod]] = {}
+    if not isinstance(cadre_ids, QuerySet):
+        periods = {pk: [] for pk in cadre_ids}
+    for batch in id_batches(cadre_ids):
         rows = (
             FrontlineService.objects.unscoped_for_jobs_and_migrations()
-            .filter(cadre_id__in=ids[i : i + CREDIT_CHUNK], deleted_at__isnull=True)
+            .filter(cadre_id__in=batch, deleted_at__isnull=True)
             .filter(start_date__lte=on)
             .values_list("cadre_id", *_PERIOD_FIELDS)
         )
         for cadre_id, *row in rows:
-            periods[cadre_id].append(_period(tuple(row)))
+            periods.setdefault(cadre_id, []).append(_period(tuple(row)))
     return {
         pk: frontline_experience(items, on, qualifying_months=threshold)
         for pk, items in periods.items()
     }
+
+
+def grassroots_periods(
+    cadre_ids: Iterable[int], on: date
+) -> dict[int, list[tuple[date, date | None]]]:
+    """The frontline periods (start, end) begun by `on` that the organization department counts
+    as 基层工作经历 (FRONT-4 `counts_as_grassroots`), per cadre: selection merges them with the
+    cadre's posts in grassroots units (ELG-8-1). Unscoped for the reason in `frontline_credits`."""
+    periods: dict[int, list[tuple[date, date | None]]] = {}
+    for batch in id_batches(cadre_ids):
+        rows = (
+            FrontlineService.objects.unscoped_for_jobs_and_migrations()
+            .filter(cadre_id__in=batch, deleted_at__isnull=True)
+            .filter(start_date__lte=on, counts_as_grassroots=True)
+            .values_list("cadre_id", "start_date", "end_date")
+        )
+        for cadre_id, start, end in rows:
+            periods.setdefault(cadre_id, []).append((start, end))
+    return periods
 
 
 def frontline_months(cadre_id: int, on: date) -> FrontlineCredit:

@@ -7,6 +7,9 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, QuerySet
+
+from apps.core.bulk import CadreIds
 from apps.tolerance.constants import CaseStage, Outcome
 from apps.tolerance.models import ToleranceCase
 
@@ -65,6 +68,24 @@ def tolerated_findings(cadre_id: int) -> list[ToleratedFinding]:
             )
         )
     return findings
+
+
+def tolerated_counts(cadre_ids: CadreIds) -> dict[int, int]:
+    """How many tolerated findings each given cadre has (cadres without any are absent): the
+    bulk form of `tolerated_findings` for selection's screening, unscoped for the same reason."""
+    rows = (
+        ToleranceCase.objects.unscoped_for_jobs_and_migrations()
+        .filter(
+            cadre_id__in=cadre_ids if isinstance(cadre_ids, QuerySet) else list(cadre_ids),
+            outcome__in=TOLERATED_OUTCOMES,
+            stage__in=DECIDED_STAGES,
+            concluded_on__isnull=False,
+        )
+        .values("cadre_id")
+        .annotate(n=Count("id"))
+        .values_list("cadre_id", "n")
+    )
+    return dict(rows)
 
 
 def _summary(text: str) -> str:

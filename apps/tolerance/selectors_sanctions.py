@@ -8,7 +8,6 @@ Two kinds of reads live here:
   opens nothing without the `sanctions` pillar (need-to-know).
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -19,6 +18,7 @@ from django.http import QueryDict
 from apps.cadres.filters import search
 from apps.cadres.models import Cadre, CadreQuerySet
 from apps.core import audit
+from apps.core.bulk import CadreIds, id_batches
 from apps.core.exceptions import OutOfScopeError
 from apps.core.models import AuditOutcome
 from apps.core.rulesets import param
@@ -92,19 +92,18 @@ def in_effect_q(on: date, prefix: str = "") -> Q:
     )
 
 
-def influence_periods(cadre_ids: Iterable[int], on: date) -> dict[int, InfluencePeriod]:
+def influence_periods(cadre_ids: CadreIds, on: date) -> dict[int, InfluencePeriod]:
     """The influence period on `on` of every given cadre that is within one (others absent).
 
     For screening (selection's ELG-24-1(6), ELG-24-2): one query per 2,000 cadres. The caller
     has already scoped the cadres and must only learn *whether* (and until when) each is within
     a period — which a rule requires every selection officer to know, pillar or not — hence the
     unscoped read; no record leaves this function."""
-    ids = sorted(set(cadre_ids))
     rows: dict[int, list[_Row]] = {}
-    for i in range(0, len(ids), CHUNK):
+    for batch in id_batches(cadre_ids):
         found = (
             Sanction.objects.unscoped_for_jobs_and_migrations()
-            .filter(in_effect_q(on), cadre_id__in=ids[i : i + CHUNK])
+            .filter(in_effect_q(on), cadre_id__in=batch)
             .order_by("pk")
             .values_list("cadre_id", "pk", "kind", "effective_date", "influence_until")
         )

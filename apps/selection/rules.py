@@ -1,0 +1,539 @@
+"""Eligibility rules for a leadership post (提拔任用资格), each a pure function of the cadre's
+facts, the target, the day judged and the parameters in force; each cites its rules.md id and
+article. The engine (engine.py) chains them; rules_rank.py holds the 职级 ladder.
+
+Conventions (rules.md): "N年以上" is counted in whole months from the start date (apps.core.dates:
+a period of N months beginning on S is complete on add_months(S, N)); cumulative periods are
+merged first, so an overlap is never counted twice.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from apps.assessment.constants import AnnualGrade
+from apps.cadres.constants import EDUCATION_ORDER, PARTY_MEMBER_STATUSES, EducationLevel
+from apps.cadres.rules import age_on
+from apps.core.dates import add_months, whole_months
+from apps.selection.constants import NegativeFlagKind, Outcome
+from apps.selection.facts import GRASSROOTS_LEVELS, CadreFacts, Period
+from apps.units.constants import TIER_ORDER, Tier, tier_is_principal
+
+
+@dataclass(frozen=True)
+class Check:
+    """One link of a verdict's chain: the rule, its article, the cadre's fact, the threshold,
+    the outcome and — for a failure that time will cure — the day the cadre would pass."""
+
+    rule: str
+    article: str
+    title: str
+    fact: str
+    threshold: str
+    outcome: str
+    passes_on: date | None = None
+    waivable: bool = False
+    note: str = ""
+
+
+# 职级 treated as the equivalent leadership tier where a rule needs "the current tier" of a cadre
+# who holds a 职级 only (RANK-18-1 pairs 乡科级副职 with 三级/四级主任科员 and so on; derived).
+RANK_TIER = {
+    "inspector_1": Tier.BUREAU_DEPUTY,
+    "inspector_2": Tier.BUREAU_DEPUTY,
+    "researcher_1": Tier.DIVISION_PRINCIPAL,
+    "researcher_2": Tier.DIVISION_PRINCIPAL,
+    "researcher_3": Tier.DIVISION_DEPUTY,
+    "researcher_4": Tier.DIVISION_DEPUTY,
+    "principal_staff_1": Tier.SECTION_PRINCIPAL,
+    "principal_staff_2": Tier.SECTION_PRINCIPAL,
+    "principal_staff_3": Tier.SECTION_DEPUTY,
+    "principal_staff_4": Tier.SECTION_DEPUTY,
+}
+# Django computes `.values`/`.choices` lists on every access: the hot paths use these constants.
+TIERS: tuple[str, ...] = tuple(Tier.values)
+TIER_LABELS: dict[str, str] = dict(Tier.choices)
+DIVISION_AND_ABOVE = frozenset(t for t in TIERS if TIER_ORDER[t] <= TIER_ORDER["division_deputy"])
+BUREAU_AND_ABOVE = frozenset(t for t in TIERS if TIER_ORDER[t] <= TIER_ORDER["bureau_deputy"])
+BAD_GRADES = frozenset({AnnualGrade.BASICALLY_COMPETENT, AnnualGrade.INCOMPETENT})
+FIT_HEALTH = frozenset({"健康", "良好", "一般", "较好"})
+BLOCKING_FLAGS = frozenset(k for k in NegativeFlagKind.values if k != "under_investigation")
+
+
+def _d(day: date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+def _tier_label(tier: str) -> str:
+    return TIER_LABELS.get(tier, "无领导职务")
+
+
+def level_of(tier: str) -> int:
+    """0 = 省部级 … 3 = 乡科级."""
+    return TIER_ORDER[tier] // 2
+
+
+def effective_tier(facts: CadreFacts) -> str:
+    """The cadre's current leadership tier, else the tier equivalent to their 职级, else ""."""
+    return facts.tier or RANK_TIER.get(facts.rank, "")
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+
+def merge(periods: Iterable[Period], on: date) -> list[tuple[date, date]]:
+    """Periods cut at `on` (exclusive) and merged where they overlap or touch."""
+    spans = sorted((p.start, min(p.end, on) if p.end else on) for p in periods if p.start < on)
+    merged: list[tuple[date, date]] = []
+    for start, end in spans:
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def served_months(periods: Iterable[Period], on: date) -> int:
+    """Whole months served over merged periods: whole months of each span plus the leftover days
+    of all spans together, 30 days to a month (derived; never overstated)."""
+    months = days = 0
+    for start, end in merge(periods, on):
+        m, d = whole_months(start, end)
+        months, days = months + m, days + d
+    return months + days // 30
+
+
+def month_floor_reached(periods: tuple[Period, ...], on: date, months: int) -> date | None:
+    """The first day from `on` on which `periods` reach `months`, if a running period continues;
+    None if nothing is running (the fact will not change by waiting)."""
+    if not any(p.end is None or p.end > on for p in periods):
+        return None
+    low, high = on, add_months(on, months + 1)
+    while low < high:  # served_months is monotone in the day judged
+        mid = low + (high - low) // 2
+        if served_months(periods, mid) >= months:
+            high = mid
+        else:
+            low = mid + timedelta(days=1)
+    return low
+
+
+def _duration_check(
+    *,
+    rule: str,
+    article: str,
+    title: str,
+    periods: tuple[Period, ...],
+    on: date,
+    years: int,
+    waivable: bool = True,
+) -> Check:
+    need = years * 12
+    have = served_months(periods, on)
+    ok = have >= need
+    fact = f"{have // 12}年{have % 12}个月"
+    return Check(
+        rule=rule,
+        article=article,
+        title=title,
+        fact=fact,
+        threshold=f"{years}年以上",
+        outcome=Outcome.PASS if ok else Outcome.FAIL,
+        passes_on=None if ok else month_floor_reached(periods, on, need),
+        waivable=waivable,
+    )
+
+
+# --- ELG-8: basic qualifications ---------------------------------------------------------------
+
+ART_8 = "《党政领导干部选拔任用工作条例》第八条"
+
+
+def work_years(facts: CadreFacts, target: str, on: date, years: int) -> Check:
+    """ELG-8-1 — 条例 第八条第(一)项: 提任县处级领导职务的，应当具有5年以上工龄."""
+    if target not in DIVISION_AND_ABOVE:
+        return _na("ELG-8-1", f"{ART_8}第（一）项", "工龄", "提任乡科级领导职务不作要求")
+    if facts.work_start_date is None:
+        return Check(
+            "ELG-8-1",
+            f"{ART_8}第（一）项",
+            "工龄",
+            "参加工作时间未录入",
+            f"{years}年以上",
+            Outcome.UNKNOWN,
+        )
+    periods = (Period(facts.work_start_date, None),)
+    return _duration_check(
+        rule="ELG-8-1",
+        article=f"{ART_8}第（一）项",
+        title="工龄",
+        periods=periods,
+        on=on,
+        years=years,
+    )
+
+
+def grassroots_years(facts: CadreFacts, target: str, on: date, years: int) -> Check:
+    """ELG-8-1 — 条例 第八条第(一)项: 提任县处级领导职务的，应当具有2年以上基层工作经历.
+    Counted: posts in county and township units, and frontline service the organization
+    department counts as grassroots (FRONT-4)."""
+    if target not in DIVISION_AND_ABOVE:
+        return _na("ELG-8-1", f"{ART_8}第（一）项", "基层工作经历", "提任乡科级领导职务不作要求")
+    periods = tuple(p for p in facts.posts if p.unit_level in GRASSROOTS_LEVELS)
+    return _duration_check(
+        rule="ELG-8-1",
+        article=f"{ART_8}第（一）项",
+        title="基层工作经历",
+        periods=periods + facts.grassroots,
+        on=on,
+        years=years,
+    )
+
+
+def lower_posts(facts: CadreFacts, target: str, on: date, minimum: int) -> Check:
+    """ELG-8-2 — 条例 第八条第(二)项: 提任县处级以上领导职务的，一般应当具有在下一级两个以上
+    职位任职的经历. "一般": a shortfall is a warning, not a failure."""
+    title = "下一级两个以上职位任职经历"
+    article = f"{ART_8}第（二）项"
+    if target not in DIVISION_AND_ABOVE:
+        return _na("ELG-8-2", article, title, "提任乡科级领导职务不作要求")
+    lower = level_of(target) + 1
+    held = {p.post_id for p in facts.posts if p.start <= on and level_of(p.tier) == lower}
+    ok = len(held) >= minimum
+    return Check(
+        "ELG-8-2",
+        article,
+        title,
+        f"{len(held)}个",
+        f"{minimum}个以上",
+        Outcome.PASS if ok else Outcome.WARN,
+        waivable=True,
+        note="" if ok else "“一般应当”：不足时须说明理由",
+    )
+
+
+def tenure(facts: CadreFacts, target: str, on: date, deputy_years: int, lower_years: int) -> Check:
+    """ELG-8-3 — 条例 第八条第(三)项: 由副职提任正职的，应当在副职岗位工作2年以上；由下级
+    正职提任上级副职的，应当在下级正职岗位工作3年以上 (县处级以上)."""
+    article = f"{ART_8}第（三）项"
+    if target not in DIVISION_AND_ABOVE:
+        return _na("ELG-8-3", article, "任职年限", "提任乡科级领导职务不作要求")
+    # The tier just below the target: the same level's deputy, or the lower level's principal.
+    source = TIERS[TIER_ORDER[target] + 1]
+    years = deputy_years if tier_is_principal(target) else lower_years
+    periods: tuple[Period, ...] = tuple(p for p in facts.posts if p.tier == source)
+    periods += tuple(r for r in facts.ranks if RANK_TIER.get(r.rank) == source)
+    return _duration_check(
+        rule="ELG-8-3",
+        article=article,
+        title=f"任{_tier_label(source)}年限",
+        periods=periods,
+        on=on,
+        years=years,
+    )
+
+
+def education(facts: CadreFacts, target: str) -> Check:
+    """ELG-8-4 — 条例 第八条第(四)项: 一般应当具有大学专科以上文化程度，其中厅局级以上领导干部
+    一般应当具有大学本科以上文化程度."""
+    need = EducationLevel.BACHELOR if target in BUREAU_AND_ABOVE else EducationLevel.ASSOCIATE
+    have = facts.highest_education
+    if not have:
+        return Check(
+            "ELG-8-4",
+            f"{ART_8}第（四）项",
+            "学历",
+            "学历未录入",
+            f"{need.label}以上",
+            Outcome.UNKNOWN,
+            waivable=True,
+        )
+    ok = EDUCATION_ORDER[have] <= EDUCATION_ORDER[need]
+    return Check(
+        "ELG-8-4",
+        f"{ART_8}第（四）项",
+        "学历",
+        EducationLevel(have).label,
+        f"{need.label}以上",
+        Outcome.PASS if ok else Outcome.FAIL,
+        waivable=True,
+    )
+
+
+def training(facts: CadreFacts, target: str, hours_senior: int, hours_junior: int) -> Check:
+    """ELG-8-5 — 条例 第八条第(五)项 and 培训条例(2023) 第十四条 (TRN-14-1/2): the training hours
+    of the last 5 years (县处级以上, 550) or year (乡科级, 90); a shortfall may be made up within a
+    year after the promotion (TRN-14-3), so it is a warning, never a block."""
+    article = f"{ART_8}第（五）项；《干部教育培训工作条例》第十四条"
+    need = hours_senior if target in DIVISION_AND_ABOVE else hours_junior
+    window = "近5年" if target in DIVISION_AND_ABOVE else "本年度"
+    if facts.training_hours is None:
+        return Check(
+            "ELG-8-5",
+            article,
+            "教育培训学时",
+            "尚无培训学时记录",
+            f"{window}{need}学时",
+            Outcome.UNKNOWN,
+            note="未达到的应当在提任后1年内完成",
+        )
+    ok = facts.training_hours >= need
+    return Check(
+        "ELG-8-5",
+        article,
+        "教育培训学时",
+        f"{facts.training_hours:.1f}学时",
+        f"{window}{need}学时",
+        Outcome.PASS if ok else Outcome.WARN,
+        note="" if ok else "未达到的应当在提任后1年内完成",
+    )
+
+
+def health(facts: CadreFacts) -> Check:
+    """ELG-8-6 — 条例 第八条第(六)项: 具有正常履行职责的身体条件. A recorded condition other
+    than the usual wording is for the officers to review, not a block."""
+    text = facts.health.strip()
+    ok = text in FIT_HEALTH
+    return Check(
+        "ELG-8-6",
+        f"{ART_8}第（六）项",
+        "身体条件",
+        text or "未录入",
+        "能够正常履行职责",
+        Outcome.PASS if ok else Outcome.WARN,
+        note="" if ok else "请核实身体条件",
+    )
+
+
+def party_age(facts: CadreFacts, target: str, on: date, years: int, party_post: bool) -> Check:
+    """ELG-8-6 — 条例 第八条第(七)项: 提任党的领导职务的，还应当符合党章等规定的党龄要求
+    (years per tier UNVERIFIED: a parameter)."""
+    article = f"{ART_8}第（七）项"
+    if not party_post or years == 0:
+        return _na("ELG-8-6", article, "党龄", "非党的领导职务" if not party_post else "未设要求")
+    if facts.political_status not in PARTY_MEMBER_STATUSES or facts.party_join_date is None:
+        return Check("ELG-8-6", article, "党龄", "非中共党员", f"{years}年以上党龄", Outcome.FAIL)
+    return _duration_check(
+        rule="ELG-8-6",
+        article=article,
+        title="党龄",
+        periods=(Period(facts.party_join_date, None),),
+        on=on,
+        years=years,
+        waivable=False,
+    )
+
+
+def age_limit(facts: CadreFacts, target: str, on: date, max_age: int) -> Check:
+    """Local age limits for a tier (configured; 0 = none). Time never cures it."""
+    if max_age == 0:
+        return _na("AGE-LOCAL", "本地规定", "年龄", "未设年龄上限")
+    age = age_on(facts.birth_date, on)
+    ok = age <= max_age
+    return Check(
+        "AGE-LOCAL",
+        "本地规定",
+        "年龄",
+        f"{age}周岁",
+        f"不超过{max_age}周岁",
+        Outcome.PASS if ok else Outcome.FAIL,
+    )
+
+
+# --- ELG-9: step by step, exceptional promotion ------------------------------------------------
+
+
+def step(facts: CadreFacts, target: str) -> Check:
+    """ELG-9-1 — 条例 第九条: 应当逐级提拔; 越级提拔 (one level at most) only as an exceptional
+    promotion; never two levels."""
+    article = "《党政领导干部选拔任用工作条例》第九条"
+    current = effective_tier(facts)
+    target_index = TIER_ORDER[target]
+    if not current:
+        ok = target == Tier.SECTION_DEPUTY
+        return Check(
+            "ELG-9-1",
+            article,
+            "逐级提拔",
+            "无领导职务或职级",
+            "逐级",
+            Outcome.PASS if ok else Outcome.FAIL,
+            waivable=False,
+            note="" if ok else "首次提任领导职务应从乡科级副职起",
+        )
+    gap = TIER_ORDER[current] - target_index
+    fact = _tier_label(current)
+    if gap <= 0:
+        return Check(
+            "ELG-9-1",
+            article,
+            "逐级提拔",
+            fact,
+            f"低于{_tier_label(target)}",
+            Outcome.NOT_APPLICABLE,
+            note="拟任职务不高于现任职务（平职交流或进一步使用）",
+        )
+    if gap == 1:
+        return Check("ELG-9-1", article, "逐级提拔", fact, "逐级", Outcome.PASS)
+    if gap == 2:
+        return Check(
+            "ELG-9-1",
+            article,
+            "逐级提拔",
+            fact,
+            "逐级",
+            Outcome.FAIL,
+            waivable=True,
+            note="越级提拔须作为破格提拔研究决定",
+        )
+    return Check(
+        "ELG-9-1", article, "逐级提拔", fact, "逐级", Outcome.FAIL, note="不得越两级提拔（ELG-9-3）"
+    )
+
+
+def exceptional_limits(
+    facts: CadreFacts, target: str, on: date, months_since_promotion: int
+) -> list[Check]:
+    """ELG-9-3 — 条例 第十一条 (2014: 第九条第四款): 任职试用期未满或者提拔任职不满1年的，不得
+    破格提拔 (and no skipping two levels, see `step`). Only judged when a waiver is used."""
+    article = "《党政领导干部选拔任用工作条例》第十一条"
+    checks = []
+    in_probation = facts.probation_until is not None and facts.probation_until >= on
+    checks.append(
+        Check(
+            "ELG-9-3",
+            article,
+            "破格：试用期",
+            "试用期未满" if in_probation else "不在试用期",
+            "试用期满",
+            Outcome.FAIL if in_probation else Outcome.PASS,
+            passes_on=facts.probation_until + timedelta(days=1)
+            if in_probation and facts.probation_until
+            else None,
+        )
+    )
+    if facts.last_promotion is not None:
+        ready = add_months(facts.last_promotion, months_since_promotion)
+        ok = ready <= on
+        checks.append(
+            Check(
+                "ELG-9-3",
+                article,
+                "破格：提拔任职满1年",
+                f"上次提拔 {_d(facts.last_promotion)}",
+                f"满{months_since_promotion}个月",
+                Outcome.PASS if ok else Outcome.FAIL,
+                passes_on=None if ok else ready,
+            )
+        )
+    return checks
+
+
+# --- ELG-24-1: the negative list ---------------------------------------------------------------
+
+ART_24 = "《党政领导干部选拔任用工作条例》第二十四条"
+
+
+def last_year_grades(facts: CadreFacts, on: date, years: int) -> Check:
+    """ELG-24-1(3) — 条例 第二十四条第(三)项: 上一年年度考核结果为基本称职以下等次的，不得列为
+    考察对象 (localities may look further back: `years`)."""
+    wanted = list(range(on.year - years, on.year))
+    missing = [y for y in wanted if y not in facts.grades]
+    bad = [y for y in wanted if facts.grades.get(y) in BAD_GRADES]
+    shown = "、".join(
+        f"{y}年{AnnualGrade(facts.grades[y]).label}" for y in wanted if y in facts.grades
+    )
+    threshold = "上一年度称职以上" if years == 1 else f"近{years}年称职以上"
+    if bad:
+        return Check("ELG-24-1", f"{ART_24}第（三）项", "年度考核", shown, threshold, Outcome.FAIL)
+    if missing:
+        return Check(
+            "ELG-24-1",
+            f"{ART_24}第（三）项",
+            "年度考核",
+            shown or "、".join(f"{y}年无结果" for y in missing),
+            threshold,
+            Outcome.UNKNOWN,
+            note="年度考核结果尚未提交，请核实",
+        )
+    return Check("ELG-24-1", f"{ART_24}第（三）项", "年度考核", shown, threshold, Outcome.PASS)
+
+
+def influence(facts: CadreFacts, on: date, rule: str = "ELG-24-1", item: str = "（六）") -> Check:
+    """ELG-24-1(6) — 条例 第二十四条第(六)项 (and ELG-24-2(2), 并行规定 第二十一条): 受到诫勉、
+    组织处理或者党纪政务处分等影响期未满的，不得列为考察对象 / 不得晋升职级. The period comes
+    from the tolerance pillar (DIS-CALC-1); the kind of sanction is not shown here."""
+    article = (
+        f"{ART_24}第{item}项" if rule == "ELG-24-1" else "《公务员职务与职级并行规定》第二十一条"
+    )
+    if not facts.influence:
+        return Check(rule, article, "处分/诫勉影响期", "不在影响期内", "不在影响期内", Outcome.PASS)
+    until = facts.influence_until
+    fact = f"影响期至{_d(until)}" if until else "影响期内（无固定期满日）"
+    return Check(
+        rule,
+        article,
+        "处分/诫勉影响期",
+        fact,
+        "不在影响期内",
+        Outcome.FAIL,
+        passes_on=until + timedelta(days=1) if until else None,
+    )
+
+
+def flags(
+    facts: CadreFacts, on: date, kinds: frozenset[str], rule: str, article: str
+) -> list[Check]:
+    """Recorded negative facts in force on `on` (ELG-24-1 items (1)(2)(4)(5)(7); ELG-24-2(3)).
+    A flag ending on a known day passes the day after."""
+    checks = []
+    for flag in facts.flags:
+        if flag.kind not in kinds or flag.start > on or (flag.end and flag.end < on):
+            continue
+        label = NegativeFlagKind(flag.kind).label
+        if flag.exempt:
+            checks.append(
+                Check(
+                    rule,
+                    article,
+                    label,
+                    "特殊岗位需要",
+                    "无此情形",
+                    Outcome.WARN,
+                    note="按特殊岗位需要不作限制",
+                )
+            )
+            continue
+        checks.append(
+            Check(
+                rule,
+                article,
+                label,
+                f"自{_d(flag.start)}起",
+                "无此情形",
+                Outcome.FAIL,
+                passes_on=flag.end + timedelta(days=1) if flag.end else None,
+            )
+        )
+    return checks
+
+
+def tolerated(facts: CadreFacts) -> Check:
+    """TOL-5 (激励意见; 各地容错纠错办法): a mistake found tolerable is not held against the cadre
+    in promotion. Shown so that nobody mistakes it for a blocker."""
+    if not facts.tolerated:
+        return _na("TOL-5", "容错纠错办法（TOL-5）", "容错免责事项", "无")
+    return Check(
+        "TOL-5",
+        "容错纠错办法（TOL-5）",
+        "容错免责事项",
+        f"{facts.tolerated}项",
+        "不作为影响提拔的依据",
+        Outcome.PASS,
+    )
+
+
+def _na(rule: str, article: str, title: str, note: str) -> Check:
+    return Check(rule, article, title, "—", "—", Outcome.NOT_APPLICABLE, note=note)
