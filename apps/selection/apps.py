@@ -8,4 +8,4 @@ class SelectionConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations: rule parameters.
-        from . import params  # noqa: F401
+        from . import exports, params  # noqa: F401
