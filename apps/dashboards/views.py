@@ -11,6 +11,7 @@ from apps.cadres.selectors import scope_counts
 from apps.core.models import AuditEvent
 from apps.frontline.selectors_care import overdue_care
 from apps.frontline.selectors_dispatch import reminder_days, terms_ending
+from apps.selection.selectors_procedure import probations_due, publicity_ending
 
 
 def percent(part: int, whole: int) -> str:
@@ -19,10 +20,13 @@ def percent(part: int, whole: int) -> str:
 
 
 def reminders(user: Any) -> dict[str, Any]:
-    """Work that is due: dispatch terms ending soon (or overdue), family care visits overdue."""
+    """Work that is due: dispatch terms ending soon (or overdue), family care visits overdue,
+    任前公示 ending or ended without a result, 试用期 ending soon (or overdue)."""
     today = timezone.localdate()
     ending = terms_ending(user, today)
     return {
+        "publicity_due": publicity_ending(user, today).count(),
+        "probation_due": probations_due(user, today).count(),
         "ending_total": ending.count(),
         "ending": list(ending[:5]),
         "reminder_days": reminder_days(today),
