@@ -75,3 +75,27 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _work_calendar(request: pytest.FixtureRequest) -> None:
+    """The work calendar as migration core/0006 seeds it. A transactional test (the browser
+    flows) flushes every table when it ends, so later tests of the same worker seed it again
+    (inside their own transaction, rolled back with it)."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"}
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps as django_apps
+
+    from apps.core.models import CalendarYear
+
+    if not CalendarYear.objects.exists():
+        import importlib
+
+        seed = importlib.import_module("apps.core.migrations.0006_seed_calendar").seed
+        seed(django_apps, None)

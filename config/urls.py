@@ -14,5 +14,6 @@ urlpatterns = [
     path("audit/", include("apps.core.urls")),
     path("jobs/", include("apps.core.urls_jobs")),
     path("rules/", include("apps.core.urls_rules")),
+    path("calendar/", include("apps.core.urls_calendar")),
     path("api/v1/", include("config.api")),
 ]

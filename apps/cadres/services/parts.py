@@ -20,7 +20,8 @@ from apps.cadres.models import (
     ResumeEntry,
 )
 from apps.core import audit
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, OutOfScopeError
+from apps.core.scope import Action
 from apps.units.constants import TIER_ORDER
 
 from .common import cadre_for_change, raise_problems
@@ -186,3 +187,38 @@ def part_add(*, actor: Any, cadre_id: int, part: str, data: Mapping[str, Any]) -
         "family": family_add,
     }
     return adders[part](actor=actor, cadre_id=cadre_id, data=data)
+
+
+@transaction.atomic
+def appointment_end(
+    *, actor: Any, appointment_id: int, end_date: date, removal_doc_no: str = ""
+) -> Appointment:
+    """免职: end a current appointment on `end_date` (the last day in the post)."""
+    appointment = (
+        Appointment.objects.visible_to(actor, Action.CHANGE)
+        .select_related("post")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appointment is None:
+        raise OutOfScopeError()
+    cadre = cadre_for_change(actor, appointment.cadre_id)
+    if appointment.end_date is not None:
+        message = f"该任职已于{appointment.end_date:%Y-%m-%d}免职"
+        raise DomainError(message, fields={"end_date": message})
+    if end_date < appointment.start_date:
+        message = f"免职时间不能早于任职时间（{appointment.start_date:%Y-%m-%d}）"
+        raise DomainError(message, fields={"end_date": message})
+    before = audit.snapshot(appointment, ["end_date", "removal_doc_no"])
+    appointment.end_date = end_date
+    appointment.removal_doc_no = removal_doc_no or appointment.removal_doc_no
+    appointment.save(update_fields=["end_date", "removal_doc_no", "updated_at"])
+    refresh_derived(cadre, today=timezone.localdate())
+    audit.record(
+        action="cadre.appointment.end",
+        actor=actor,
+        target=cadre,
+        before={"appointment": appointment.pk, **before},
+        after={"appointment": appointment.pk, **audit.snapshot(appointment, list(before))},
+    )
+    return appointment
