@@ -8,4 +8,4 @@ class SelectionConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations: rule parameters.
-        from . import demo, exports, exports_procedure, params  # noqa: F401
+        from . import badges, demo, exports, exports_procedure, exports_reserve, params  # noqa: F401
