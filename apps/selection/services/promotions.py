@@ -17,11 +17,17 @@ from apps.core import audit
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.scope import Action
 from apps.selection import engine, facts
-from apps.selection.constants import PromotionKind, PromotionStatus, PublicityOutcome
-from apps.selection.models import Promotion, PromotionBatch
+from apps.selection.constants import (
+    PromotionKind,
+    PromotionStatus,
+    PublicityOutcome,
+    ReserveExitReason,
+)
+from apps.selection.models import Promotion, PromotionBatch, ReserveEntry
 from apps.selection.rules_procedure import probation_applies
 from apps.selection.selectors_quota import QuotaChange, quota_whatif
 from apps.selection.services.probation import probation_open
+from apps.selection.services.reserve import ExitInput, entry_exit
 from apps.units.constants import UnitKind
 from apps.units.models import Unit
 
@@ -240,6 +246,29 @@ def _apply(actor: Any, promotion: Promotion, start: date, doc_no: str, end_curre
         promotion.kind, promotion.target_tier, promotion.unit_kind
     ):
         probation_open(actor=actor, promotion=promotion, start_date=start)
+    if promotion.kind == PromotionKind.PROMOTE:
+        _leave_reserve(actor, promotion, start)
+
+
+def _leave_reserve(actor: Any, promotion: Promotion, start: date) -> None:
+    """A cadre promoted to the tier of a reserve pool leaves it (出库：已提拔使用)."""
+    entries = ReserveEntry.objects.visible_to(actor, Action.CHANGE).filter(
+        cadre_id=promotion.cadre_id,
+        exit_date__isnull=True,
+        pool__target_tier=promotion.target_tier,
+    )
+    exit_on = min(start, timezone.localdate())
+    for entry in entries:
+        entry_exit(
+            actor=actor,
+            entry_id=entry.pk,
+            expected_version=entry.version,
+            data=ExitInput(
+                exit_date=max(exit_on, entry.entry_date),
+                exit_reason=ReserveExitReason.PROMOTED,
+                exit_note=f"{promotion.decision_date:%Y-%m-%d}研究决定提拔",
+            ),
+        )
 
 
 def _confirm(

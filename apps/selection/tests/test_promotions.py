@@ -280,3 +280,22 @@ def test_pages_of_another_county_are_404(client, city, officer_a, deputy_post):
     assert client.post(confirm, {"version": 1, "start_date": "2026-11-20"}).status_code == 404
     listing = client.get(reverse("selection:promotion_list")).content.decode()
     assert promotion.cadre.name not in listing
+
+
+def test_a_promoted_reserve_cadre_leaves_the_pool_of_that_tier(city, officer_a, deputy_post):
+    from apps.selection.tests.factories import ReserveEntryFactory, ReservePoolFactory
+
+    cadre = section_chief(city)
+    pool = ReservePoolFactory(unit=city.county_a, target_tier=Tier.DIVISION_DEPUTY)
+    other = ReservePoolFactory(unit=city.county_a, target_tier=Tier.DIVISION_PRINCIPAL)
+    entry = ReserveEntryFactory(pool=pool, cadre=cadre)
+    kept = ReserveEntryFactory(pool=other, cadre=cadre)
+    promotion = plan(officer_a, cadre, deputy_post)
+    PublicityFactory(promotion=promotion, outcome="no_objection")
+    services.promotion_confirm(
+        actor=officer_a, promotion_id=promotion.pk, version=1, start_date=date(2026, 11, 20)
+    )
+    entry.refresh_from_db()
+    kept.refresh_from_db()
+    assert entry.exit_date == date(2026, 11, 20) and entry.exit_reason == "promoted"
+    assert kept.exit_date is None
