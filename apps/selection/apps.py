@@ -8,4 +8,12 @@ class SelectionConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations: rule parameters.
-        from . import badges, demo, exports, exports_procedure, exports_reserve, params  # noqa: F401
+        from . import (  # noqa: F401
+            badges,
+            demo,
+            exports,
+            exports_procedure,
+            exports_rank,
+            exports_reserve,
+            params,
+        )
