@@ -12,8 +12,12 @@ from django.db.models import Q, QuerySet
 from apps.selection.constants import PromotionKind, PromotionStatus, QuotaEnforcement
 from apps.selection.models import FrontlineQuota, Promotion
 from apps.selection.rules_quota import Share, lowers_below
+from apps.units.constants import UnitLevel
 
 COUNTED_KINDS = (PromotionKind.PROMOTE,)  # "of the cadres promoted (提拔) each year"
+# The county party committee decides the promotions of its townships too: a 县级 quota covers
+# them (昭通's 80% is "县级", the county's own promotions; derived reading, docs/user/selection.md).
+QUOTA_LEVEL = {UnitLevel.TOWNSHIP: UnitLevel.COUNTY}
 
 
 @dataclass(frozen=True)
@@ -55,12 +59,13 @@ def quotas_in_force(actor: Any, on: date) -> list[FrontlineQuota]:
 def quota_of(
     quotas: Iterable[FrontlineQuota], unit_path: str, unit_level: str, unit_kind: str
 ) -> FrontlineQuota | None:
-    """The quota a promotion into a unit counts against: the level must match; a row naming the
-    unit's kind beats a row for any kind (市直部门 50% before 市级 60%); then the deepest scope."""
+    """The quota a promotion into a unit counts against: the level must match (a township counts
+    as its county); a row naming the unit's kind beats a row for any kind (市直部门 50% before 市级 60%); then the deepest scope."""
+    level = QUOTA_LEVEL.get(unit_level, unit_level)
     matches = [
         q
         for q in quotas
-        if q.unit_level == unit_level
+        if q.unit_level == level
         and q.unit_kind in ("", unit_kind)
         and unit_path.startswith(q.unit.path)
     ]

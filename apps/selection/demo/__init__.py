@@ -52,7 +52,7 @@ def _quotas(root: Unit) -> int:
     rows = [
         (UnitLevel.CITY, "", 60, QuotaEnforcement.WARN),
         (UnitLevel.CITY, UnitKind.DEPARTMENT, 50, QuotaEnforcement.WARN),
-        (UnitLevel.COUNTY, "", 80, QuotaEnforcement.BLOCK),
+        (UnitLevel.COUNTY, "", 80, QuotaEnforcement.WARN),
     ]
     FrontlineQuota.objects.bulk_create(
         FrontlineQuota(

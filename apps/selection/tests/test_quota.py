@@ -69,7 +69,8 @@ def test_the_most_specific_quota_applies(city, quotas, officer_city):
     assert quota_of(found, root.path, root.level, root.kind) == city_any
     town = city.county_a_town
     assert quota_of(found, town.path, UnitLevel.COUNTY, "government") == county
-    assert quota_of(found, town.path, UnitLevel.TOWNSHIP, "government") is None
+    assert quota_of(found, town.path, UnitLevel.TOWNSHIP, "government") == county  # 乡镇 → 县级
+    assert quota_of(found, town.path, UnitLevel.PROVINCE, "government") is None
 
 
 def test_a_later_row_replaces_a_quota_from_its_date(city, quotas, officer_city):
