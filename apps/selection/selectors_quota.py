@@ -60,7 +60,8 @@ def quota_of(
     quotas: Iterable[FrontlineQuota], unit_path: str, unit_level: str, unit_kind: str
 ) -> FrontlineQuota | None:
     """The quota a promotion into a unit counts against: the level must match (a township counts
-    as its county); a row naming the unit's kind beats a row for any kind (市直部门 50% before 市级 60%); then the deepest scope."""
+    as its county); a row naming the unit's kind beats a row for any kind (市直部门 50% before
+    市级 60%); then the deepest scope."""
     level = QUOTA_LEVEL.get(unit_level, unit_level)
     matches = [
         q
