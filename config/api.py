@@ -25,6 +25,7 @@ from apps.cadres.api import unit_router as cadres_unit_router
 from apps.cadres.api_interchange import router as interchange_router
 from apps.core import api_errors
 from apps.frontline.api import router as frontline_router
+from apps.selection.api import router as selection_router
 from apps.tolerance.api_cases import router as cases_router
 from apps.tolerance.api_sanctions import router as sanctions_router
 from apps.units.api import router as units_router
@@ -78,6 +79,7 @@ api.add_router("/frontline", frontline_router)
 api.add_router("/tolerance", sanctions_router)
 api.add_router("/tolerance", cases_router)
 api.add_router("/assessment", assessment_router)
+api.add_router("/selection", selection_router)
 
 
 def _exempt_from_login_redirect(

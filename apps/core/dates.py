@@ -3,6 +3,8 @@
 import calendar
 from datetime import date, timedelta
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
 
 def add_months(start: date, months: int) -> date:
     """The corresponding day `months` calendar months after `start`; when that month has no such
@@ -14,7 +16,9 @@ def add_months(start: date, months: int) -> date:
     """
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
+    if start.day <= 28:  # every month has the day (the rules call this in tight loops)
+        return date(year, month, start.day)
+    last_day = _MONTH_DAYS[month] + (month == 2 and calendar.isleap(year))
     if start.day <= last_day:
         return date(year, month, start.day)
     return date(year, month, last_day) + timedelta(days=1)
@@ -27,6 +31,8 @@ def whole_months(start: date, end: date) -> tuple[int, int]:
     if end <= start:
         return 0, 0
     months = (end.year - start.year) * 12 + end.month - start.month
-    while months > 0 and add_months(start, months) > end:
+    reached = add_months(start, months)
+    while months > 0 and reached > end:
         months -= 1
-    return months, (end - add_months(start, months)).days
+        reached = add_months(start, months)
+    return months, (end - reached).days

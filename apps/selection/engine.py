@@ -20,6 +20,7 @@ from apps.units.constants import TIER_ORDER, Tier
 
 PREFIX = "selection."
 BLOCKING = frozenset({Outcome.FAIL})
+OUTCOME_LABELS: dict[str, str] = dict(Outcome.choices)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Verdict:
                 {
                     **asdict(c),
                     "passes_on": c.passes_on.isoformat() if c.passes_on else None,
-                    "outcome_label": Outcome(c.outcome).label,
+                    "outcome_label": OUTCOME_LABELS[c.outcome],
                 }
                 for c in self.checks
             ],
@@ -162,7 +163,7 @@ def rank_checks(
     sources = tuple(str(s) for s in RANK_STEPS[rank][0])
     step = rules_rank.rank_step(facts, rank, sources)
     checks = [step]
-    if step.outcome != Outcome.NOT_APPLICABLE:
+    if step.outcome == Outcome.PASS:
         checks.append(
             rules_rank.rank_tenure(
                 facts,
@@ -179,7 +180,7 @@ def rank_checks(
         *rules.flags(
             facts,
             on,
-            frozenset({"under_investigation"}),
+            rules.RANK_BLOCKING_FLAGS,
             "ELG-24-2",
             "《公务员职务与职级并行规定》第二十一条",
         ),
@@ -202,12 +203,13 @@ def _apply_waiver(
     target: Target,
     on: date,
     p: dict[str, Any],
-) -> list[rules.Check]:
+) -> tuple[list[rules.Check], bool]:
+    """The checks with the waiver applied, and whether it changed any."""
     out: list[rules.Check] = []
-    used = False
+    used: set[str] = set()
     for check in checks:
         if check.outcome == Outcome.FAIL and check.waivable and check.rule in waiver.rules:
-            used = True
+            used.add(check.rule)
             ground = MeritGround(waiver.ground).label
             note = f"破格：{ground}（{waiver.approved_on.isoformat()}研究决定）"
             out.append(rules.Check(**{**asdict(check), "outcome": Outcome.WAIVED, "note": note}))
@@ -215,18 +217,20 @@ def _apply_waiver(
             out.append(check)
     if used:
         out += rules.exceptional_limits(
-            facts, target.tier, on, _p(p, "pouge_min_months_since_promotion")
+            facts, target.tier, on, _p(p, "pouge_min_months_since_promotion"), frozenset(used)
         )
-    return out
+    return out, bool(used)
 
 
 def evaluate(
     facts: CadreFacts, target: Target, on: date, params: dict[str, Any] | None = None
 ) -> Verdict:
-    """The verdict for one cadre. Pass `params` (load_params(on)) when judging many."""
+    """The verdict for one cadre. Pass `params` (load_params(on)) when judging many.
+    `Verdict.waiver` is the 破格 record the verdict relies on (None when no check needed it)."""
     p = params if params is not None else load_params(on)
     checks = tier_checks(facts, target, on, p) if target.tier else rank_checks(facts, target, on, p)
     waiver = _waiver_for(facts, target, on)
     if waiver is not None:
-        checks = _apply_waiver(checks, waiver, facts, target, on, p)
+        checks, used = _apply_waiver(checks, waiver, facts, target, on, p)
+        waiver = waiver if used else None  # the verdict names a waiver only when it relies on it
     return Verdict(facts.cadre_id, target, on, tuple(checks), dict(p), waiver)

@@ -8,9 +8,9 @@ through their published selectors. Facts can also be built by hand (`facts_from_
 auditors and other systems can check a decision independently (issue 8 item 8).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,33 +22,39 @@ from apps.selection.constants import ProbationOutcome, PromotionKind, PromotionS
 from apps.selection.models import ExceptionalPromotion, NegativeFlag, Probation, Promotion
 from apps.tolerance.selectors import tolerated_counts
 from apps.tolerance.selectors_sanctions import influence_periods
-from apps.units.constants import UnitLevel
+from apps.units.constants import TIER_ORDER, UnitLevel
 
 # 基层工作经历: work in county-level and township units (三龄两历 认定口径; derived, see ELG-8-1).
 GRASSROOTS_LEVELS = frozenset({UnitLevel.COUNTY, UnitLevel.TOWNSHIP})
 
 
-@dataclass(frozen=True)
+# The fact classes are plain slotted dataclasses, not frozen ones: a screening builds hundreds of
+# thousands of them and a frozen dataclass is several times slower to build. Treat them as values:
+# never change one in place (use dataclasses.replace).
+
+
+@dataclass(slots=True)
 class Period:
-    """A span from `start` (served) to `end` (the day it ended; None = still running)."""
+    """A span from `start` (served) to `end` (the day it ended, not served in it: an
+    appointment's 免职时间, when the next post usually begins; None = still running)."""
 
     start: date
     end: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PostPeriod(Period):
     tier: str
     post_id: int
     unit_level: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RankPeriod(Period):
     rank: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FlagFact:
     kind: str
     start: date
@@ -68,7 +74,7 @@ class Waiver:
     approved_on: date
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CadreFacts:
     cadre_id: int
     name: str
@@ -91,9 +97,10 @@ class CadreFacts:
     flags: tuple[FlagFact, ...] = ()
     tolerated: int = 0
     training_hours: Decimal | None = None  # None: no training records (pillar 2 not recorded)
-    last_promotion: date | None = None
+    last_promotion: date | None = None  # the last 提拔 (a record, or a post of a higher tier)
     probation_until: date | None = None  # last day of a running probation
     waivers: tuple[Waiver, ...] = ()
+    last_promotion_waived: frozenset[str] = frozenset()  # rules its 破格 waived (ELG-9-3)
 
 
 # Pillar 2 (training) sits beside selection, not below it: it registers its credit-hour fact here
@@ -158,19 +165,41 @@ def _flags(ids: Any, on: date) -> dict[int, list[FlagFact]]:
     return flags
 
 
-def _last_promotions(ids: Any, on: date) -> dict[int, date]:
-    last: dict[int, date] = {}
+def _last_promotions(ids: Any, on: date) -> dict[int, tuple[date, frozenset[str]]]:
+    """The last confirmed 提拔 recorded by `on` and the rules its 破格 record waived."""
+    last: dict[int, tuple[date, frozenset[str]]] = {}
     rows = (
         Promotion.objects.unscoped_for_jobs_and_migrations()
-        .filter(cadre_id__in=ids, status=PromotionStatus.CONFIRMED, decision_date__lte=on)
-        .exclude(kind=PromotionKind.RANK)
-        .values_list("cadre_id", "confirmed_on", "decision_date")
+        .filter(
+            cadre_id__in=ids,
+            kind=PromotionKind.PROMOTE,
+            status=PromotionStatus.CONFIRMED,
+            decision_date__lte=on,
+        )
+        .values_list("cadre_id", "confirmed_on", "decision_date", "exceptional__waived_rules")
     )
-    for cadre_id, confirmed, decided in rows:
+    for cadre_id, confirmed, decided, waived in rows:
         day = confirmed or decided
-        if cadre_id not in last or day > last[cadre_id]:
-            last[cadre_id] = day
+        if day <= on and (cadre_id not in last or day > last[cadre_id][0]):
+            last[cadre_id] = (day, frozenset(waived or ()))
     return last
+
+
+def promoted_on(posts: Iterable[PostPeriod]) -> date | None:
+    """The day the cadre last reached a tier higher than any held before (the start of that
+    post): the last 提拔 as the posts show it, records or not (ELG-9-3)."""
+    highest: int | None = None
+    last: date | None = None
+    for post in sorted(posts, key=lambda p: (p.start, TIER_ORDER.get(p.tier, 99))):
+        index = TIER_ORDER.get(post.tier)
+        if index is not None and (highest is None or index < highest):
+            highest, last = index, post.start
+    return last
+
+
+def _latest(*days: date | None) -> date | None:
+    found = [d for d in days if d is not None]
+    return max(found) if found else None
 
 
 def _probations(ids: Any, on: date) -> dict[int, date]:
@@ -203,6 +232,11 @@ def _waivers(ids: Any) -> dict[int, list[Waiver]]:
     return waivers
 
 
+def _inclusive(start: date, last: date | None) -> Period:
+    """A period given by its last day served (frontline services) as a Period."""
+    return Period(start, None if last is None else last + timedelta(days=1))
+
+
 def gather(cadre_ids: CadreIds, on: date) -> dict[int, CadreFacts]:
     """Every fact the rules need for the given (already scoped) cadres, judged on `on`: a list
     of ids, or a queryset of cadres (a screening), read as one subquery per fact."""
@@ -227,6 +261,8 @@ def gather(cadre_ids: CadreIds, on: date) -> dict[int, CadreFacts]:
             pk = row[0]
             credit = credits.get(pk)
             period = influence.get(pk)
+            held = tuple(posts.get(pk, ()))
+            recorded = promotions.get(pk)
             result[pk] = CadreFacts(
                 cadre_id=pk,
                 name=row[1],
@@ -238,9 +274,9 @@ def gather(cadre_ids: CadreIds, on: date) -> dict[int, CadreFacts]:
                 highest_education=row[7],
                 tier=row[8],
                 rank=row[9],
-                posts=tuple(posts.get(pk, ())),
+                posts=held,
                 ranks=tuple(ranks.get(pk, ())),
-                grassroots=tuple(Period(s, e) for s, e in grassroots.get(pk, ())),
+                grassroots=tuple(_inclusive(s, e) for s, e in grassroots.get(pk, ())),
                 frontline_months=credit.total_months if credit else Decimal(0),
                 frontline_qualifies=bool(credit and credit.qualifies),
                 grades=grades.get(pk, {}),
@@ -249,7 +285,8 @@ def gather(cadre_ids: CadreIds, on: date) -> dict[int, CadreFacts]:
                 flags=tuple(flags.get(pk, ())),
                 tolerated=tolerated.get(pk, 0),
                 training_hours=None if training is None else training.get(pk, Decimal(0)),
-                last_promotion=promotions.get(pk),
+                last_promotion=_latest(recorded[0] if recorded else None, promoted_on(held)),
+                last_promotion_waived=recorded[1] if recorded else frozenset(),
                 probation_until=probations.get(pk),
                 waivers=tuple(waivers.get(pk, ())),
             )

@@ -8,11 +8,16 @@ merged first, so an overlap is never counted twice.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from apps.assessment.constants import AnnualGrade
-from apps.cadres.constants import EDUCATION_ORDER, PARTY_MEMBER_STATUSES, EducationLevel
+from apps.cadres.constants import (
+    EDUCATION_ORDER,
+    PARTY_MEMBER_STATUSES,
+    EducationLevel,
+    PoliticalStatus,
+)
 from apps.cadres.rules import age_on
 from apps.core.dates import add_months, whole_months
 from apps.selection.constants import NegativeFlagKind, Outcome
@@ -20,10 +25,12 @@ from apps.selection.facts import GRASSROOTS_LEVELS, CadreFacts, Period
 from apps.units.constants import TIER_ORDER, Tier, tier_is_principal
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Check:
     """One link of a verdict's chain: the rule, its article, the cadre's fact, the threshold,
-    the outcome and — for a failure that time will cure — the day the cadre would pass."""
+    the outcome and — for a failure that time will cure — the day the cadre would pass.
+    Not frozen: a frozen dataclass is five times slower to build, and a screening builds
+    hundreds of thousands; treat it as read-only (change with dataclasses.replace)."""
 
     rule: str
     article: str
@@ -53,11 +60,24 @@ RANK_TIER = {
 # Django computes `.values`/`.choices` lists on every access: the hot paths use these constants.
 TIERS: tuple[str, ...] = tuple(Tier.values)
 TIER_LABELS: dict[str, str] = dict(Tier.choices)
+GRADE_LABELS: dict[str, str] = dict(AnnualGrade.choices)
+EDUCATION_LABELS: dict[str, str] = dict(EducationLevel.choices)
+FLAG_LABELS: dict[str, str] = dict(NegativeFlagKind.choices)
+BACHELOR: str = EducationLevel.BACHELOR.value
+ASSOCIATE: str = EducationLevel.ASSOCIATE.value
 DIVISION_AND_ABOVE = frozenset(t for t in TIERS if TIER_ORDER[t] <= TIER_ORDER["division_deputy"])
 BUREAU_AND_ABOVE = frozenset(t for t in TIERS if TIER_ORDER[t] <= TIER_ORDER["bureau_deputy"])
 BAD_GRADES = frozenset({AnnualGrade.BASICALLY_COMPETENT, AnnualGrade.INCOMPETENT})
 FIT_HEALTH = frozenset({"健康", "良好", "一般", "较好"})
-BLOCKING_FLAGS = frozenset(k for k in NegativeFlagKind.values if k != "under_investigation")
+TENURE_RULE = "ELG-8-3"
+# The qualifications a 破格 record may waive (ELG-9-2); never ELG-8-6 (党龄 …) nor the negative
+# list (ELG-9-3: 不得突破第八条第(六)(七)项; ELG-24-1 is not a qualification).
+WAIVABLE_RULES = frozenset({"ELG-8-1", "ELG-8-2", "ELG-8-3", "ELG-8-4", "ELG-9-1"})
+PROBATIONARY_MONTHS = 12  # 党章 第七条: 预备期为一年
+# Every recorded flag blocks a leadership promotion: 涉嫌违纪违法正在接受审查调查 is named by
+# ELG-24-2(3) for 职级 and falls under ELG-24-1(7) (其他原因不宜提拔) for a post (derived).
+BLOCKING_FLAGS = frozenset(NegativeFlagKind.values)
+RANK_BLOCKING_FLAGS = frozenset({NegativeFlagKind.UNDER_INVESTIGATION.value})
 
 
 def _d(day: date | None) -> str:
@@ -95,14 +115,19 @@ def merge(periods: Iterable[Period], on: date) -> list[tuple[date, date]]:
     return merged
 
 
+# Leftover days of separate spans are added up, each 31 of them counted as one month (derived:
+# a single span's leftover is at most 30 days, so one span is counted exactly, never overstated).
+DAYS_PER_LEFTOVER_MONTH = 31
+
+
 def served_months(periods: Iterable[Period], on: date) -> int:
-    """Whole months served over merged periods: whole months of each span plus the leftover days
-    of all spans together, 30 days to a month (derived; never overstated)."""
+    """Whole months served over merged periods by `on` (the day judged not counted): whole
+    calendar months of each span, plus the leftover days of all spans together, 31 to a month."""
     months = days = 0
     for start, end in merge(periods, on):
         m, d = whole_months(start, end)
         months, days = months + m, days + d
-    return months + days // 30
+    return months + days // DAYS_PER_LEFTOVER_MONTH
 
 
 def month_floor_reached(periods: tuple[Period, ...], on: date, months: int) -> date | None:
@@ -110,7 +135,11 @@ def month_floor_reached(periods: tuple[Period, ...], on: date, months: int) -> d
     None if nothing is running (the fact will not change by waiting)."""
     if not any(p.end is None or p.end > on for p in periods):
         return None
+    if len(periods) == 1 and periods[0].end is None:  # one running period: its anniversary
+        return max(add_months(periods[0].start, months), on)
     low, high = on, add_months(on, months + 1)
+    if served_months(periods, high) < months:
+        return None  # the running periods end first
     while low < high:  # served_months is monotone in the day judged
         mid = low + (high - low) // 2
         if served_months(periods, mid) >= months:
@@ -238,7 +267,8 @@ def tenure(facts: CadreFacts, target: str, on: date, deputy_years: int, lower_ye
 def education(facts: CadreFacts, target: str) -> Check:
     """ELG-8-4 — 条例 第八条第(四)项: 一般应当具有大学专科以上文化程度，其中厅局级以上领导干部
     一般应当具有大学本科以上文化程度."""
-    need = EducationLevel.BACHELOR if target in BUREAU_AND_ABOVE else EducationLevel.ASSOCIATE
+    need = BACHELOR if target in BUREAU_AND_ABOVE else ASSOCIATE
+    threshold = f"{EDUCATION_LABELS[need]}以上"
     have = facts.highest_education
     if not have:
         return Check(
@@ -246,7 +276,7 @@ def education(facts: CadreFacts, target: str) -> Check:
             f"{ART_8}第（四）项",
             "学历",
             "学历未录入",
-            f"{need.label}以上",
+            threshold,
             Outcome.UNKNOWN,
             waivable=True,
         )
@@ -255,8 +285,8 @@ def education(facts: CadreFacts, target: str) -> Check:
         "ELG-8-4",
         f"{ART_8}第（四）项",
         "学历",
-        EducationLevel(have).label,
-        f"{need.label}以上",
+        EDUCATION_LABELS.get(have, have),
+        threshold,
         Outcome.PASS if ok else Outcome.FAIL,
         waivable=True,
     )
@@ -309,20 +339,41 @@ def health(facts: CadreFacts) -> Check:
 
 def party_age(facts: CadreFacts, target: str, on: date, years: int, party_post: bool) -> Check:
     """ELG-8-6 — 条例 第八条第(七)项: 提任党的领导职务的，还应当符合党章等规定的党龄要求
-    (years per tier UNVERIFIED: a parameter)."""
-    article = f"{ART_8}第（七）项"
+    (years per tier UNVERIFIED: a parameter). 党章 第七条: 党员的党龄，从预备期满转为正式党员之日
+    算起; `party_join_date` is the 入党时间 of the 任免审批表 (admission as a probationary member),
+    so the standing counts from its first anniversary (an extended probation is for the officers
+    to check). ELG-9-3: 破格 never waives it."""
+    article = f"{ART_8}第（七）项；《中国共产党章程》第七条"
+    title = "党龄"
     if not party_post or years == 0:
-        return _na("ELG-8-6", article, "党龄", "非党的领导职务" if not party_post else "未设要求")
-    if facts.political_status not in PARTY_MEMBER_STATUSES or facts.party_join_date is None:
-        return Check("ELG-8-6", article, "党龄", "非中共党员", f"{years}年以上党龄", Outcome.FAIL)
-    return _duration_check(
+        return _na("ELG-8-6", article, title, "非党的领导职务" if not party_post else "未设要求")
+    need = f"{years}年以上党龄"
+    if facts.political_status not in PARTY_MEMBER_STATUSES:
+        return Check("ELG-8-6", article, title, "非中共党员", need, Outcome.FAIL)
+    if facts.political_status == PoliticalStatus.CPC_PROBATIONARY:
+        return Check(
+            "ELG-8-6",
+            article,
+            title,
+            "中共预备党员（尚无党龄）",
+            need,
+            Outcome.FAIL,
+            note="党龄自转为正式党员之日起算",
+        )
+    if facts.party_join_date is None:
+        return Check("ELG-8-6", article, title, "入党时间未录入", need, Outcome.UNKNOWN)
+    full_member = add_months(facts.party_join_date, PROBATIONARY_MONTHS)
+    check = _duration_check(
         rule="ELG-8-6",
         article=article,
-        title="党龄",
-        periods=(Period(facts.party_join_date, None),),
+        title=title,
+        periods=(Period(full_member, None),),
         on=on,
         years=years,
         waivable=False,
+    )
+    return replace(
+        check, note=f"自{full_member.isoformat()}（入党满1年转正）起算；预备期延长的请核实"
     )
 
 
@@ -346,24 +397,13 @@ def age_limit(facts: CadreFacts, target: str, on: date, max_age: int) -> Check:
 
 
 def step(facts: CadreFacts, target: str) -> Check:
-    """ELG-9-1 — 条例 第九条: 应当逐级提拔; 越级提拔 (one level at most) only as an exceptional
-    promotion; never two levels."""
+    """ELG-9-1 — 条例 第九条: 应当逐级提拔; 越级提拔 (one tier skipped at most) only as an
+    exceptional promotion (waivable by a 破格 record naming ELG-9-1); ELG-9-3: 不得越两级提拔.
+    A cadre with neither a leadership tier nor a 职级 of 主任科员 or above stands one step below
+    乡科级副职."""
     article = "《党政领导干部选拔任用工作条例》第九条"
     current = effective_tier(facts)
-    target_index = TIER_ORDER[target]
-    if not current:
-        ok = target == Tier.SECTION_DEPUTY
-        return Check(
-            "ELG-9-1",
-            article,
-            "逐级提拔",
-            "无领导职务或职级",
-            "逐级",
-            Outcome.PASS if ok else Outcome.FAIL,
-            waivable=False,
-            note="" if ok else "首次提任领导职务应从乡科级副职起",
-        )
-    gap = TIER_ORDER[current] - target_index
+    gap = TIER_ORDER.get(current, len(TIERS)) - TIER_ORDER[target]
     fact = _tier_label(current)
     if gap <= 0:
         return Check(
@@ -394,10 +434,15 @@ def step(facts: CadreFacts, target: str) -> Check:
 
 
 def exceptional_limits(
-    facts: CadreFacts, target: str, on: date, months_since_promotion: int
+    facts: CadreFacts,
+    target: str,
+    on: date,
+    months_since_promotion: int,
+    waived: frozenset[str] = frozenset(),
 ) -> list[Check]:
     """ELG-9-3 — 条例 第十一条 (2014: 第九条第四款): 任职试用期未满或者提拔任职不满1年的，不得
-    破格提拔 (and no skipping two levels, see `step`). Only judged when a waiver is used."""
+    破格提拔；不得在任职年限上连续破格 (the rules `waived` now against those waived at the last
+    promotion); no skipping two levels (see `step`). Only judged when a waiver is used."""
     article = "《党政领导干部选拔任用工作条例》第十一条"
     checks = []
     in_probation = facts.probation_until is not None and facts.probation_until >= on
@@ -414,6 +459,17 @@ def exceptional_limits(
             else None,
         )
     )
+    if TENURE_RULE in waived and TENURE_RULE in facts.last_promotion_waived:
+        checks.append(
+            Check(
+                "ELG-9-3",
+                article,
+                "破格：任职年限不得连续破格",
+                "上次提拔已在任职年限上破格",
+                "不得连续破格",
+                Outcome.FAIL,
+            )
+        )
     if facts.last_promotion is not None:
         ready = add_months(facts.last_promotion, months_since_promotion)
         ok = ready <= on
@@ -442,12 +498,21 @@ def last_year_grades(facts: CadreFacts, on: date, years: int) -> Check:
     wanted = list(range(on.year - years, on.year))
     missing = [y for y in wanted if y not in facts.grades]
     bad = [y for y in wanted if facts.grades.get(y) in BAD_GRADES]
-    shown = "、".join(
-        f"{y}年{AnnualGrade(facts.grades[y]).label}" for y in wanted if y in facts.grades
-    )
+    ungraded = [y for y in wanted if facts.grades.get(y) == AnnualGrade.NOT_GRADED]
+    shown = "、".join(f"{y}年{GRADE_LABELS[facts.grades[y]]}" for y in wanted if y in facts.grades)
     threshold = "上一年度称职以上" if years == 1 else f"近{years}年称职以上"
     if bad:
         return Check("ELG-24-1", f"{ART_24}第（三）项", "年度考核", shown, threshold, Outcome.FAIL)
+    if ungraded:
+        return Check(
+            "ELG-24-1",
+            f"{ART_24}第（三）项",
+            "年度考核",
+            shown,
+            threshold,
+            Outcome.WARN,
+            note="不定等次：请核实原因",
+        )
     if missing:
         return Check(
             "ELG-24-1",
@@ -492,7 +557,7 @@ def flags(
     for flag in facts.flags:
         if flag.kind not in kinds or flag.start > on or (flag.end and flag.end < on):
             continue
-        label = NegativeFlagKind(flag.kind).label
+        label = FLAG_LABELS.get(flag.kind, flag.kind)
         if flag.exempt:
             checks.append(
                 Check(

@@ -32,10 +32,12 @@ class RungTenure:
     complete_on: date  # the day the wait is served (uncounted years extend it)
 
 
+RANK_LABELS: dict[str, str] = dict(RankGrade.choices)
+TIER_LABELS: dict[str, str] = dict(Tier.choices)
+
+
 def source_label(source: str) -> str:
-    if source in RANK_ORDER:
-        return RankGrade(source).label
-    return Tier(source).label
+    return RANK_LABELS.get(source) or TIER_LABELS.get(source, source)
 
 
 def rung_start(facts: CadreFacts, source: str, on: date) -> date | None:
@@ -62,8 +64,8 @@ def rung_tenure(
 ) -> RungTenure:
     """RANK-18-1/19-1 — 并行规定 第十八条、第十九条: the minimum years in the rung, less
     `reduction_months` (6) for each 优秀 year; a 基本称职 or 不定等次 year does not count, so the
-    time served in it extends the wait. Derived reading (documented in docs/user/selection.md):
-    the grades of the years from the rung's first year on are "其间" (earlier years only when the
+    time served in it extends the wait. Derived reading (docs/user/selection_rules.md): the
+    grades of the years from the rung's first year on are "其间" (earlier years only when the
     UNVERIFIED parameter says so); a year without a submitted grade yet counts provisionally."""
     first_year = start.year if not excellent_before_rung else min([start.year, *grades])
     excellent = tuple(
@@ -98,17 +100,7 @@ def rank_step(facts: CadreFacts, target: str, sources: tuple[str, ...]) -> Check
     """RANK-18-1 — 并行规定 第十八条: a 职级 is reached from the rung below (or the equivalent
     leadership tier), one rung at a time."""
     held = [s for s in sources if s in (facts.rank, facts.tier)]
-    have = (
-        "、".join(
-            x
-            for x in (
-                RankGrade(facts.rank).label if facts.rank else "",
-                Tier(facts.tier).label if facts.tier else "",
-            )
-            if x
-        )
-        or "无"
-    )
+    have = "、".join(source_label(x) for x in (facts.rank, facts.tier) if x) or "无"
     need = "或".join(source_label(s) for s in sources)
     if facts.rank and RANK_ORDER[facts.rank] <= RANK_ORDER[target]:
         return Check(
@@ -116,7 +108,7 @@ def rank_step(facts: CadreFacts, target: str, sources: tuple[str, ...]) -> Check
             ART_18,
             "现职级",
             have,
-            f"低于{RankGrade(target).label}",
+            f"低于{RANK_LABELS[target]}",
             Outcome.FAIL,
             note="已达到或高于该职级",
         )
@@ -153,8 +145,15 @@ def rank_tenure(
             )
     threshold = f"{min_years}年以上（每个优秀年度缩短{reduction_months}个月）"
     if not tenures:
+        # The cadre holds a source rung (rank_step) but no record says since when.
         return Check(
-            "RANK-19-1", ART_18, "任职年限", "不在晋升来源职级/职务", threshold, Outcome.FAIL
+            "RANK-19-1",
+            ART_18,
+            "任职年限",
+            "缺少现职级/现职务的任职记录",
+            threshold,
+            Outcome.UNKNOWN,
+            note="请补录任职级（任职务）时间",
         )
     best = min(tenures, key=lambda t: t.complete_on)
     parts = [f"{source_label(best.source)}自{best.start.isoformat()}起"]
