@@ -1,5 +1,7 @@
-"""REST endpoints of the interchange (/api/v1/cadres/{id}/…): the 任免审批表 as PDF or .docx and the
-LRMX file of one cadre. Same scope (404 outside it) and audit as the pages."""
+"""REST endpoints of the interchange (/api/v1/cadres/…): the 任免审批表 as PDF or .docx and the
+LRMX file of one cadre; the Excel/CSV import (upload → validation job → problems → commit, the
+marked file) and the LRMX import. Same scope (404 outside it), owner-only import jobs (another
+user's job is 404) and audit as the pages."""
 
 from datetime import date
 from typing import Annotated
@@ -7,17 +9,32 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Path, Router
+from ninja import File, Form, Path, Query, Router, Status, UploadedFile
+from ninja.errors import HttpError
 
 from apps.accounts.api_auth import READ_AUTH, WRITE_AUTH, api_actor
+from apps.accounts.models import ManagedBy
 from apps.cadres import lrmx
 from apps.cadres.appointment_form import FormData, build
+from apps.cadres.importing import REGISTRY, service
 from apps.cadres.schemas import MAX_ID
+from apps.cadres.schemas_interchange import (
+    ImportCommitOut,
+    ImportJobOut,
+    ImportProblemOut,
+    ImportProblemsOut,
+    LrmxFileOut,
+    LrmxReportOut,
+    ProblemsQuery,
+)
 from apps.core import audit
+from apps.core.models import Job
+from apps.core.roles import RoleRefused
 
 router = Router(tags=["干部信息交换"], auth=READ_AUTH)
 CadreId = Annotated[int, Path(title="干部编号", ge=1, le=MAX_ID)]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -68,3 +85,136 @@ def lrmx_export(request: HttpRequest, cadre_id: CadreId) -> HttpResponse:
     """Officers only: the file carries the full 公民身份号码 (leaders see it masked)."""
     name, content = lrmx.export_one(cadre_id, actor=api_actor(request))
     return _file(content, "application/xml", name)
+
+
+# Excel/CSV import: the same service (importing.service) and owner-only jobs as the pages.
+ImportJobId = Annotated[int, Path(title="导入任务编号", ge=1, le=MAX_ID)]
+
+
+def _commit_out(commit: Job | None) -> ImportCommitOut | None:
+    if commit is None:
+        return None
+    return ImportCommitOut(
+        job_id=commit.pk,
+        status=commit.status,
+        progress=commit.progress,
+        total=commit.total,
+        percent=commit.percent,
+        error=commit.error,
+        counts=commit.params.get("counts") or {},
+    )
+
+
+def _job_out(job: Job, page: int = 1, page_size: int = 50) -> ImportJobOut:
+    result = service.import_result(job)
+    problems = result.problems if result is not None else []
+    first = (page - 1) * page_size
+    items = [
+        ImportProblemOut(row=p.line, cell=p.cell, column=p.header, value=p.value, reason=p.reason)
+        for p in problems[first : first + page_size]
+    ]
+    spec = REGISTRY[job.params["type"]]
+    return ImportJobOut(
+        job_id=job.pk,
+        type=spec.key,
+        type_label=spec.label,
+        file_name=job.params["name"],
+        status=job.status,
+        progress=job.progress,
+        total=job.total,
+        percent=job.percent,
+        error=job.error,
+        file_errors=result.file_errors if result is not None else [],
+        counts=result.counts if result is not None else None,
+        committable=result is not None and result.committable,
+        truncated=result is not None and result.truncated,
+        problems=ImportProblemsOut(
+            count=len(problems), page=page, page_size=page_size, items=items
+        ),
+        commit=_commit_out(service.commit_job_of(job)),
+    )
+
+
+@router.post(
+    "/imports/", auth=WRITE_AUTH, response={202: ImportJobOut}, summary="上传导入文件（开始校验）"
+)
+def import_start(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    record_type: Annotated[str, Form(alias="type", title="导入内容")],
+) -> Status:
+    """Multipart: `file` (.xlsx/.xls/.ods/.csv) and `type` (cadres, appointments, educations,
+    family). Starts the background validation; poll `GET /imports/{job_id}`."""
+    try:
+        job = service.import_start(
+            actor=api_actor(request),
+            record_type=record_type,
+            filename=file.name or "upload",
+            data=file.read(),
+        )
+    except RoleRefused as exc:
+        raise HttpError(403, "您的角色无权导入该内容") from exc
+    job.refresh_from_db()
+    return Status(202, _job_out(job))
+
+
+@router.get("/imports/{job_id}", auth=WRITE_AUTH, response=ImportJobOut, summary="导入任务状态")
+def import_status(
+    request: HttpRequest, job_id: ImportJobId, query: Query[ProblemsQuery]
+) -> ImportJobOut:
+    """Progress, counts (new / updated / unchanged / invalid) and the problems, paged. Another
+    user's job is 404."""
+    job = service.import_job(actor=api_actor(request), job_id=job_id)
+    return _job_out(job, query.page, query.page_size)
+
+
+@router.post(
+    "/imports/{job_id}/commit", auth=WRITE_AUTH, response={202: ImportJobOut}, summary="确认导入"
+)
+def import_commit(request: HttpRequest, job_id: ImportJobId) -> Status:
+    """Starts the commit (all rows in one transaction, or none); only when every row passed."""
+    actor = api_actor(request)
+    service.import_commit(actor=actor, job_id=job_id)
+    return Status(202, _job_out(service.import_job(actor=actor, job_id=job_id)))
+
+
+@router.get("/imports/{job_id}/marked", auth=WRITE_AUTH, summary="下载问题标注文件")
+def import_marked(request: HttpRequest, job_id: ImportJobId) -> HttpResponse:
+    """The upload as .xlsx with problem cells in red and a 问题说明 column (audited)."""
+    name, content = service.import_marked(actor=api_actor(request), job_id=job_id)
+    return _file(content, XLSX, name)
+
+
+@router.post("/lrmx/import", auth=WRITE_AUTH, response=LrmxReportOut, summary="导入LRMX")
+def lrmx_import(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    unit: Annotated[int, Form(title="导入到单位", ge=1, le=MAX_ID)],
+    managed_by: Annotated[ManagedBy, Form(title="干部管理权限")],
+    update_existing: Annotated[bool, Form(title="已存在时更新")] = False,
+    dry_run: Annotated[bool, Form(title="仅预览")] = True,
+) -> LrmxReportOut:
+    """Multipart: a .lrmx, .lrm or .zip `file`, the target `unit` and `managed_by` (inside the
+    change scope). `dry_run` (default true) reports what importing would do and writes nothing;
+    send it again with `dry_run=false` to import (each file in its own transaction, audited)."""
+    report = lrmx.process_upload(
+        file.name or "upload.lrmx",
+        file.read(),
+        actor=api_actor(request),
+        unit_id=unit,
+        managed_by=managed_by,
+        update_existing=update_existing,
+        dry_run=dry_run,
+    )
+    files = [
+        LrmxFileOut(
+            file=r.name,
+            status=r.status,
+            message=r.message,
+            person=r.person.name if r.person is not None else "",
+            cadre_id=r.cadre_id,
+            changed=list(r.changed),
+        )
+        for r in report.results
+    ]
+    return LrmxReportOut(dry_run=report.dry_run, counts=report.counts, files=files)

@@ -113,7 +113,7 @@ def run_commit(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
         audit.record(
             action=record_type.audit_action,
             actor=job.actor,
-            target_type="cadres.cadre" if record_type.key == "cadres" else "units.unit",
+            target_type="units.unit" if record_type.key == "units" else "cadres.cadre",
             target_repr=f"导入{record_type.label}：{source.params['name']}"[:200],
             detail={
                 **tag,

@@ -1,11 +1,11 @@
 """What a record type declares to plug into the import: columns, parsers, checks and commit.
 
-A record type (cadres, units; appointments, education and family members later) lists its
-`Field`s — Chinese header, kind, required, length limit, coded choices — and implements two
-database steps: `check_rows` (look up existing records and references, decide new / updated /
-unchanged, add problems; no writes) and `commit` (write a checked plan inside the caller's
-transaction). Everything else — reading files, headers, cell parsing, duplicate keys inside the
-file, the preview, the marked workbook and the template — is shared.
+A record type (cadres, units, appointments, education, family members) lists its `Field`s —
+Chinese header, kind, required, length limit, coded choices — and implements two database
+steps: `check_rows` (look up existing records and references, decide new / updated / unchanged,
+add problems; no writes) and `commit` (write a checked plan inside the caller's transaction).
+Everything else — reading files, headers, cell parsing, duplicate keys inside the file, the
+preview, the marked workbook and the template — is shared.
 """
 
 from collections.abc import Callable, Iterable, Mapping
