@@ -7,13 +7,15 @@ class SelectionConfig(AppConfig):
     verbose_name = "选拔任用"
 
     def ready(self) -> None:
-        # Registrations: rule parameters.
+        # Registrations: rule parameters, demo data, list exports, the cadre page's tab and badge.
         from . import (  # noqa: F401
             badges,
             demo,
             exports,
+            exports_candidates,
             exports_procedure,
             exports_rank,
             exports_reserve,
             params,
+            tabs,
         )

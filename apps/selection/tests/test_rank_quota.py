@@ -89,7 +89,7 @@ class TestArithmetic:
         assert (u.allowed, u.used, u.over, u.excess) == (10, 11, True, 1)
 
     def test_counts_stay_inside_the_scope(self, city, officer_city):
-        """Like every count of cadre data: the city officer (市管 only) does not count 县管 cadres."""
+        """Like every count of cadre data: the city officer (市管 only) counts no 县管 cadres."""
         cadres(city.county_a_dept, R1, 3)
         quota(city.root)
         (u,) = rank_quota_usage(actor=officer_city, on=date(2026, 6, 1))
