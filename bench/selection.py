@@ -236,14 +236,15 @@ def _target(kind: str, value: str) -> Any:
 
 def time_phases(user: Any, target: Any, on: date) -> dict[str, float]:
     """One screening split into its phases (ms): SQL prefilter + facts, rules, rows."""
-    from apps.selection import engine, facts
-    from apps.selection.selectors_candidates import CandidateFilters, _narrowed, step_prefilter
+    from apps.selection import engine
+    from apps.selection.selectors_candidates import CandidateFilters, judged_facts
 
     started = time.perf_counter()
-    cadres = _narrowed(user, CandidateFilters(), on).filter(step_prefilter(target, on))
-    gathered = facts.gather(cadres, on)
-    gathered_at = time.perf_counter()
     params = engine.load_params(on)
+    gathered = judged_facts(
+        actor=user, target=target, on=on, filters=CandidateFilters(), params=params
+    )
+    gathered_at = time.perf_counter()
     for f in gathered.values():
         engine.evaluate(f, target, on, params=params)
     done = time.perf_counter()
@@ -282,7 +283,7 @@ def run(args: argparse.Namespace) -> int:
             screen(actor=user, target=target, on=on, filters=filters)
             samples.append((time.perf_counter() - started) * 1000)
         url = f"/selection/candidates/?kind={kind}&{kind}={value}&on={on}&near=on"
-        headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "candidate-results"}
+        headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "candidate-results"}
         client.get(url, **headers)  # warm-up: the first request opens the session's connection
         # Count through a wrapper: the request may reconnect (CONN_MAX_AGE expired after long
         # runs), which empties the query log CaptureQueriesContext reads.

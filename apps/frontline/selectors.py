@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from apps.core.bulk import CadreIds, id_batches
 from apps.core.exceptions import OutOfScopeError
@@ -97,6 +97,20 @@ def grassroots_periods(
         for cadre_id, start, end in rows:
             periods.setdefault(cadre_id, []).append((start, end))
     return periods
+
+
+def has_grassroots_service(on: date) -> Exists:
+    """For a cadre queryset's filter: the cadre (OuterRef "pk") has a frontline period begun by
+    `on` counted as grassroots (FRONT-4) — selection's screening skips, in SQL, cadres who have
+    no grassroots experience of any kind and so can never meet ELG-8-1."""
+    return Exists(
+        FrontlineService.objects.unscoped_for_jobs_and_migrations().filter(
+            cadre_id=OuterRef("pk"),
+            deleted_at__isnull=True,
+            counts_as_grassroots=True,
+            start_date__lte=on,
+        )
+    )
 
 
 def frontline_months(cadre_id: int, on: date) -> FrontlineCredit:

@@ -19,12 +19,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from apps.assessment.constants import AnnualGrade
 from apps.cadres.constants import EDUCATION_ORDER, RANK_ORDER, EducationLevel, RankGrade
 from apps.cadres.filters import search, years_ago
-from apps.cadres.models import Cadre
+from apps.cadres.models import Appointment, Cadre
 from apps.cadres.rules import age_on
 from apps.core import audit
 from apps.core.bulk import id_batches
 from apps.core.exceptions import OutOfScopeError
 from apps.core.models import AuditOutcome
+from apps.frontline.selectors import has_grassroots_service
 from apps.selection import engine, rules
 from apps.selection import facts as facts_mod
 from apps.selection.constants import Outcome
@@ -129,6 +130,27 @@ def step_prefilter(target: Target, on: date) -> Q:
     return holding(index + 1) | (holding(index + 2) & Q(Exists(waiver)))
 
 
+def grassroots_prefilter(target: Target, on: date, params: dict[str, Any]) -> Q:
+    """Cadres who can ever meet ELG-8-1's grassroots experience (提任县处级以上): some post in a
+    grassroots unit or frontline period counted as grassroots begun by `on`, or a 破格 ground
+    for the target tier (which may waive it). Anyone else fails ELG-8-1 with nothing running that
+    time could cure: neither eligible nor a near-miss, so not worth reading their facts — a
+    whole city's non-leading staff at 50,000 cadres (docs/benchmarks.md)."""
+    if target.tier not in rules.DIVISION_AND_ABOVE:
+        return Q()
+    if int(params.get(f"{engine.PREFIX}min_grassroots_years", 0)) == 0:
+        return Q()
+    posts = Appointment.objects.unscoped_for_jobs_and_migrations().filter(
+        cadre_id=OuterRef("pk"),
+        post__unit__level__in=sorted(facts_mod.GRASSROOTS_LEVELS),
+        start_date__lt=on,
+    )
+    waiver = ExceptionalPromotion.objects.unscoped_for_jobs_and_migrations().filter(
+        cadre_id=OuterRef("pk"), target_tier=target.tier, deleted_at__isnull=True
+    )
+    return Q(Exists(posts)) | Q(has_grassroots_service(on)) | Q(Exists(waiver))
+
+
 def _narrowed(actor: Any, filters: CandidateFilters, on: date) -> QuerySet[Cadre]:
     qs = Cadre.objects.visible_to(actor)
     if filters.unit_id is not None:
@@ -227,13 +249,25 @@ def _shown_info(ids: list[int], on: date) -> tuple[dict[int, tuple[Any, ...]], s
     return info, reserve
 
 
+def judged_facts(
+    *, actor: Any, target: Target, on: date, filters: CandidateFilters, params: dict[str, Any]
+) -> dict[int, CadreFacts]:
+    """The facts of every cadre the screening judges: scoped, narrowed by the filters and the
+    prefilters (step, grassroots), read in bulk."""
+    grassroots = grassroots_prefilter(target, on, params)
+    cadres = _narrowed(actor, filters, on).filter(step_prefilter(target, on), grassroots)
+    # The grassroots prefilter is costly to repeat in every fact's subquery and leaves few ids:
+    # read them once. Otherwise each fact reads through the (cheap) scoped subquery.
+    source: Any = list(cadres.values_list("pk", flat=True)) if grassroots else cadres
+    return facts_mod.gather(source, on)
+
+
 def screen(*, actor: Any, target: Target, on: date, filters: CandidateFilters) -> Screening:
-    """The full screening: scoped cadres prefiltered in SQL (one subquery per fact), facts in
-    bulk, every verdict; the shown rows' extra columns are read for them alone."""
-    cadres = _narrowed(actor, filters, on).filter(step_prefilter(target, on))
-    result = Screening(target=target, on=on)
-    gathered = facts_mod.gather(cadres, on)
+    """The full screening: scoped cadres prefiltered in SQL, facts in bulk, every verdict; the
+    shown rows' extra columns are read for them alone."""
     params = engine.load_params(on)
+    gathered = judged_facts(actor=actor, target=target, on=on, filters=filters, params=params)
+    result = Screening(target=target, on=on)
     shown: list[tuple[CadreFacts, Verdict]] = []
     for f in gathered.values():
         if filters.frontline_only and not f.frontline_qualifies:

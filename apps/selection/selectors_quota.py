@@ -17,7 +17,7 @@ from apps.units.constants import UnitLevel
 COUNTED_KINDS = (PromotionKind.PROMOTE,)  # "of the cadres promoted (提拔) each year"
 # The county party committee decides the promotions of its townships too: a 县级 quota covers
 # them (昭通's 80% is "县级", the county's own promotions; derived reading, docs/user/selection.md).
-QUOTA_LEVEL = {UnitLevel.TOWNSHIP: UnitLevel.COUNTY}
+QUOTA_LEVEL: dict[str, str] = {UnitLevel.TOWNSHIP: UnitLevel.COUNTY}
 
 
 @dataclass(frozen=True)

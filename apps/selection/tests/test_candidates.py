@@ -17,7 +17,7 @@ from apps.assessment.constants import AnnualGrade, SheetStatus
 from apps.assessment.models import AnnualSheet
 from apps.assessment.tests.factories import AnnualAssessmentFactory, AnnualSheetFactory
 from apps.cadres.constants import EducationLevel, Gender
-from apps.cadres.models import Appointment, Cadre
+from apps.cadres.models import Appointment, Cadre, RankRecord
 from apps.cadres.tests.factories import CadreFactory, PostFactory
 from apps.core.models import AuditEvent, AuditOutcome, Job, JobStatus
 from apps.frontline.tests.factories import FrontlineServiceFactory
@@ -354,3 +354,41 @@ def test_grades_shown_are_the_last_three_years(officer_a, people):
     result = screen(actor=officer_a, target=DD, on=ON, filters=CandidateFilters())
     row = next(r for r in result.rows if r.cadre_id == people.ready.pk)
     assert row.grades == ((2025, "称职"), (2024, "优秀"), (2023, "—"))
+
+
+def test_cadres_without_any_grassroots_experience_are_not_judged(officer_a, city):
+    """ELG-8-1 can never be met without a grassroots period: the SQL prefilter skips them,
+    and the screening's result is the same as judging everyone."""
+    from apps.selection import engine
+    from apps.selection import facts as facts_mod
+
+    office = CadreFactory(
+        name="周洁",
+        unit=city.county_a,
+        tier="",
+        rank_grade="principal_staff_1",
+        work_start_date=date(2005, 7, 1),
+        highest_education=EducationLevel.BACHELOR,
+    )
+    RankRecord.objects.create(
+        cadre=office, rank_grade="principal_staff_1", start_date=date(2018, 1, 1)
+    )
+    grade(office, 2025)
+    town = section_principal(city.county_a_town, "吴刚", date(2019, 1, 1))
+    result = screen(actor=officer_a, target=DD, on=ON, filters=CandidateFilters(include_near=True))
+    assert town.pk in ids(result) and office.pk not in ids(result)
+    assert result.screened == 1
+    verdict = engine.evaluate(facts_mod.facts_of(office.pk, ON), DD, ON)
+    assert not verdict.eligible and verdict.passes_on is None  # fails ELG-8-1 for good
+    assert [c.rule for c in verdict.failures] == ["ELG-8-1"]
+    # A 破格 ground for the tier brings the cadre back to be judged.
+    ExceptionalPromotion.objects.create(
+        cadre=office,
+        target_tier=Tier.DIVISION_DEPUTY,
+        ground="specialist_urgent",
+        explanation="专业性较强岗位急需，经研究同意破格提拔",
+        waived_rules=["ELG-8-1"],
+        approved_on=date(2026, 6, 1),
+    )
+    again = screen(actor=officer_a, target=DD, on=ON, filters=CandidateFilters())
+    assert office.pk in ids(again) and again.screened == 2
