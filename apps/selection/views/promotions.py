@@ -124,21 +124,22 @@ def promotion_plan_view(request: HttpRequest) -> HttpResponse:
     return render(request, "selection/promotion_plan.html", context)
 
 
-def promotion_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = require_cadre_user(request)
-    promotion = _promotion_or_404(request, pk)
+def _detail(
+    request: HttpRequest, promotion: Promotion, confirm_form: ConfirmForm | None = None
+) -> HttpResponse:
+    actor: Any = request.user
     changes = []
     if promotion.status == PromotionStatus.PLANNED:
         changes = quota_whatif(actor, [promotion], timezone.localdate())
+    pk = promotion.pk
     context = {
         "promotion": promotion,
         "verdict": promotion.verdict,
         "publicity": getattr(promotion, "publicity", None),
         "probation": getattr(promotion, "probation", None),
         "changes": changes,
-        "confirm_form": ConfirmForm(
-            initial={"version": promotion.version, "start_date": timezone.localdate()}
-        ),
+        "confirm_form": confirm_form
+        or ConfirmForm(initial={"version": promotion.version, "start_date": timezone.localdate()}),
         "withdraw_form": WithdrawForm(initial={"version": promotion.version}),
         "can_change": Promotion.objects.visible_to(actor, Action.CHANGE).filter(pk=pk).exists(),
         "breadcrumbs": [
@@ -149,8 +150,15 @@ def promotion_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "selection/promotion_detail.html", context)
 
 
+def promotion_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_cadre_user(request)
+    return _detail(request, _promotion_or_404(request, pk))
+
+
 @require_POST
 def promotion_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm; a refusal (publicity, quota, stale version) shows the form again with what the
+    user typed and the reason under the field it concerns."""
     actor = require_cadre_user(request, change=True)
     promotion = _promotion_or_404(request, pk, Action.CHANGE)
     form = ConfirmForm(request.POST)
@@ -169,12 +177,11 @@ def promotion_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
         except OutOfScopeError:
             raise Http404 from None
         except DomainError as exc:
-            messages.error(request, exc.message)
+            form.add_domain_error(exc)
         else:
             messages.success(request, f"已确认{promotion.cadre.name}任职，干部任职记录已更新")
-    else:
-        messages.error(request, "请填写有效的任职日期")
-    return redirect("selection:promotion_detail", pk=promotion.pk)
+            return redirect("selection:promotion_detail", pk=promotion.pk)
+    return _detail(request, _promotion_or_404(request, pk), form)
 
 
 @require_POST
