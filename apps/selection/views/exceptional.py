@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.cadres.models import Cadre
 from apps.cadres.views.filter_form import unit_choices
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
@@ -31,9 +30,9 @@ from apps.selection.facts import facts_of
 from apps.selection.forms_reserve import ExceptionalFilterForm, ExceptionalForm
 from apps.selection.models import ExceptionalPromotion
 from apps.selection.services import exceptional as services
+from apps.selection.views.common import NOT_FOUND, cadre_or_picker
 from apps.units.constants import Tier
 
-NOT_FOUND = "记录不存在或不在您的数据范围内"
 COLUMNS = {"name": "姓名", "tier": "拟任职务层次", "approved_on": "研究决定日期"}
 
 
@@ -71,23 +70,17 @@ def exceptional_list_view(request: HttpRequest) -> HttpResponse:
 
 def exceptional_add_view(request: HttpRequest) -> HttpResponse:
     actor = require_cadre_user(request, change=True)
-    cadre_id = request.GET.get("cadre") or ""
-    if not cadre_id.isdigit():
-        context: dict[str, Any] = {
-            "pick": sel.cadre_pick(actor=actor, text=request.GET.get("pick", "")),
-            "pick_url": reverse("selection:exceptional_add"),
-            "pick_label": "为干部登记破格提拔",
-            "breadcrumbs": _crumbs(("登记破格提拔", None)),
-        }
-        return render(request, "selection/exceptional_pick.html", context)
-    cadre = (
-        Cadre.objects.visible_to(actor, Action.CHANGE)
-        .select_related("unit")
-        .filter(pk=int(cadre_id))
-        .first()
+    picked = cadre_or_picker(
+        request,
+        actor,
+        url_name="selection:exceptional_add",
+        title="登记破格提拔",
+        hint="先查找干部，再填写拟任职务层次、破格情形、具体理由和突破的资格条件。",
+        crumbs=_crumbs(("登记破格提拔", None)),
     )
-    if cadre is None:
-        raise Http404(NOT_FOUND)
+    if isinstance(picked, HttpResponse):
+        return picked
+    cadre = picked
     form = ExceptionalForm(request.POST or None, initial={"approved_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.cadres.models import Cadre
 from apps.cadres.views.filter_form import unit_choices
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
@@ -30,8 +29,8 @@ from apps.selection.constants import NegativeFlagKind
 from apps.selection.forms_reserve import FlagEndForm, FlagFilterForm, FlagForm
 from apps.selection.models import NegativeFlag
 from apps.selection.services import flags as services
+from apps.selection.views.common import NOT_FOUND, cadre_or_picker
 
-NOT_FOUND = "记录不存在或不在您的数据范围内"
 FLAG_COLUMNS = {
     "name": "姓名",
     "kind": "情形",
@@ -82,23 +81,17 @@ def flag_list_view(request: HttpRequest) -> HttpResponse:
 
 def flag_add_view(request: HttpRequest) -> HttpResponse:
     actor = _officer(request)
-    cadre_id = request.GET.get("cadre") or ""
-    if not cadre_id.isdigit():
-        context: dict[str, Any] = {
-            "pick": sel.cadre_pick(actor=actor, text=request.GET.get("pick", "")),
-            "pick_url": reverse("selection:flag_add"),
-            "pick_label": "为干部登记负面情形",
-            "breadcrumbs": _crumbs(("登记负面情形", None)),
-        }
-        return render(request, "selection/flag_pick.html", context)
-    cadre = (
-        Cadre.objects.visible_to(actor, Action.CHANGE)
-        .select_related("unit")
-        .filter(pk=int(cadre_id))
-        .first()
+    picked = cadre_or_picker(
+        request,
+        actor,
+        url_name="selection:flag_add",
+        title="登记负面情形",
+        hint="先查找干部，再填写情形、情况说明和起止日期。",
+        crumbs=_crumbs(("登记负面情形", None)),
     )
-    if cadre is None:
-        raise Http404(NOT_FOUND)
+    if isinstance(picked, HttpResponse):
+        return picked
+    cadre = picked
     form = FlagForm(request.POST or None, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
