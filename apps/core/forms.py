@@ -1,11 +1,13 @@
 """Form helpers shared by every app: Tabler classes on widgets, Chinese date-format messages,
 and a service's DomainError shown under the fields it names."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.http import Http404
 
-from .exceptions import DomainError
+from .exceptions import DomainError, OutOfScopeError, StaleVersionError
 
 DATE_INVALID = "请输入有效日期，格式为 2026-11-25"
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -55,3 +57,22 @@ class StyledFormMixin:
         if not placed:
             form.add_error(None, exc.message)
         style_fields(form)
+
+
+def submit(form: Any, action: Callable[[], object]) -> int | None:
+    """Run a service call for a posted form: None when it succeeded; otherwise the status to
+    show the form again with (400 invalid or refused, 409 changed by someone else), the reason
+    under the field it names. Out of scope becomes 404, never a hint that the record exists."""
+    if not form.is_valid():
+        return 400
+    try:
+        action()
+    except OutOfScopeError:
+        raise Http404("记录不存在或不在您的数据范围内") from None
+    except StaleVersionError as exc:
+        form.add_error(None, exc.message)
+        return 409
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return 400
+    return None

@@ -299,3 +299,30 @@ def test_a_promoted_reserve_cadre_leaves_the_pool_of_that_tier(city, officer_a, 
     kept.refresh_from_db()
     assert entry.exit_date == date(2026, 11, 20) and entry.exit_reason == "promoted"
     assert kept.exit_date is None
+
+
+def test_batch_page_shows_the_whatif_and_confirms(client, city, officer_a):
+    _quota(city, 80, QuotaEnforcement.WARN)
+    posts = [PostFactory(unit=city.county_a_dept, title=f"副局长{i}") for i in range(2)]
+    batch = _batch_of(
+        city,
+        officer_a,
+        [(section_chief(city, frontline=True), posts[0]), (section_chief(city), posts[1])],
+    )
+    client.force_login(officer_a)
+    url = reverse("selection:batch_detail", args=[batch.pk])
+    page = client.get(url).content.decode()
+    assert "1/2" in page and "须说明理由" in page
+    refused = client.post(url, {"version": 1, "start_date": "2026-11-20", "end_current": "on"})
+    assert refused.status_code == 400 and "请填写仍要确认的理由" in refused.content.decode()
+    done = client.post(
+        url,
+        {
+            "version": 1,
+            "start_date": "2026-11-20",
+            "end_current": "on",
+            "override_reason": "专业岗位急需",
+        },
+    )
+    assert done.status_code == 302
+    assert Promotion.objects.filter(status=PromotionStatus.CONFIRMED).count() == 2

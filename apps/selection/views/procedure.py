@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from apps.cadres.views.common import require_cadre_user
 from apps.cadres.views.filter_form import unit_choices
-from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
+from apps.core.exceptions import DomainError, OutOfScopeError
+from apps.core.forms import submit
 from apps.core.htmx import is_htmx_partial
 from apps.core.paging import PAGE_SIZES, paginate, query_without
 from apps.core.scope import Action
@@ -203,20 +204,15 @@ def publicity_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_cadre_user(request, change=True)
     publicity = _publicity_or_404(actor, pk, Action.CHANGE)
     form = PublicityCloseForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            publicity_services.publicity_close(actor=actor, publicity_id=pk, **form.cleaned_data)
-        except OutOfScopeError:
-            raise Http404 from None
-        except StaleVersionError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "已登记公示结果")
-            return redirect("selection:publicity_detail", pk=pk)
+    status = submit(
+        form,
+        lambda: publicity_services.publicity_close(
+            actor=actor, publicity_id=pk, **form.cleaned_data
+        ),
+    )
+    if status is None:
+        messages.success(request, "已登记公示结果")
+        return redirect("selection:publicity_detail", pk=pk)
     publicity.refresh_from_db()
     return _publicity_page(request, publicity, form, status)
 
@@ -295,19 +291,14 @@ def probation_assess_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_cadre_user(request, change=True)
     probation = _probation_or_404(actor, pk, Action.CHANGE)
     form = ProbationAssessForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            probation_services.probation_assess(actor=actor, probation_id=pk, **form.cleaned_data)
-        except OutOfScopeError:
-            raise Http404 from None
-        except StaleVersionError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "已登记试用期满考核结论")
-            return redirect("selection:probation_detail", pk=pk)
+    status = submit(
+        form,
+        lambda: probation_services.probation_assess(
+            actor=actor, probation_id=pk, **form.cleaned_data
+        ),
+    )
+    if status is None:
+        messages.success(request, "已登记试用期满考核结论")
+        return redirect("selection:probation_detail", pk=pk)
     probation.refresh_from_db()
     return _probation_page(request, probation, form, status)

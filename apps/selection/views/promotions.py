@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from apps.cadres.views.common import cadre_or_404, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError
+from apps.core.forms import submit
 from apps.core.htmx import is_htmx_partial
 from apps.core.paging import page_size_of
 from apps.core.scope import Action
@@ -125,7 +126,10 @@ def promotion_plan_view(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, promotion: Promotion, confirm_form: ConfirmForm | None = None
+    request: HttpRequest,
+    promotion: Promotion,
+    confirm_form: ConfirmForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     actor: Any = request.user
     changes = []
@@ -147,7 +151,7 @@ def _detail(
             (str(promotion), None),
         ],
     }
-    return render(request, "selection/promotion_detail.html", context)
+    return render(request, "selection/promotion_detail.html", context, status=status)
 
 
 def promotion_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -162,26 +166,16 @@ def promotion_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_cadre_user(request, change=True)
     promotion = _promotion_or_404(request, pk, Action.CHANGE)
     form = ConfirmForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.promotion_confirm(
-                actor=actor,
-                promotion_id=promotion.pk,
-                version=d["version"],
-                start_date=d["start_date"],
-                doc_no=d["doc_no"],
-                override_reason=d["override_reason"],
-                end_current=d["end_current"],
-            )
-        except OutOfScopeError:
-            raise Http404 from None
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"已确认{promotion.cadre.name}任职，干部任职记录已更新")
-            return redirect("selection:promotion_detail", pk=promotion.pk)
-    return _detail(request, _promotion_or_404(request, pk), form)
+    status = submit(
+        form,
+        lambda: services.promotion_confirm(
+            actor=actor, promotion_id=promotion.pk, **form.cleaned_data
+        ),
+    )
+    if status is None:
+        messages.success(request, f"已确认{promotion.cadre.name}任职，干部任职记录已更新")
+        return redirect("selection:promotion_detail", pk=promotion.pk)
+    return _detail(request, _promotion_or_404(request, pk), form, status)
 
 
 @require_POST
@@ -256,28 +250,19 @@ def batch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"version": batch.version, "start_date": timezone.localdate()},
     )
+    del form.fields["doc_no"]  # the batch's own 文号 applies to every promotion in it
+    status = 200
     if request.method == "POST":
         require_cadre_user(request, change=True)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.batch_confirm(
-                    actor=actor,
-                    batch_id=batch.pk,
-                    version=d["version"],
-                    start_date=d["start_date"],
-                    override_reason=d["override_reason"],
-                    end_current=d["end_current"],
-                )
-            except OutOfScopeError:
-                raise Http404 from None
-            except DomainError as exc:
-                form.add_domain_error(exc)
-            else:
-                messages.success(
-                    request, f"批次“{batch.title}”已确认，{len(planned)}名干部任职记录已更新"
-                )
-                return redirect("selection:batch_detail", pk=batch.pk)
+        outcome = submit(
+            form,
+            lambda: services.batch_confirm(actor=actor, batch_id=batch.pk, **form.cleaned_data),
+        )
+        if outcome is None:
+            done = f"批次“{batch.title}”已确认，{len(planned)}名干部任职记录已更新"
+            messages.success(request, done)
+            return redirect("selection:batch_detail", pk=batch.pk)
+        status = outcome
     context = {
         "batch": batch,
         "promotions": promotions,
@@ -287,7 +272,7 @@ def batch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         and PromotionBatch.objects.visible_to(actor, Action.CHANGE).filter(pk=batch.pk).exists(),
         "breadcrumbs": [("任免批次", reverse("selection:batch_list")), (batch.title, None)],
     }
-    return render(request, "selection/batch_detail.html", context)
+    return render(request, "selection/batch_detail.html", context, status=status)
 
 
 def _today_or(day: date) -> date:
