@@ -177,7 +177,7 @@ def promotion_withdraw(*, actor: Any, promotion_id: int, version: int, reason: s
 def _promotion_for_change(actor: Any, promotion_id: int) -> Promotion:
     promotion = (
         Promotion.objects.visible_to(actor, Action.CHANGE)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("unit", "post__unit", "cadre")
         .filter(pk=promotion_id)
         .first()
@@ -337,7 +337,7 @@ def batch_confirm(
         raise DomainError("该批次已确认")
     promotions = list(
         Promotion.objects.visible_to(actor, Action.CHANGE)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("unit", "cadre")
         .filter(batch=batch, status=PromotionStatus.PLANNED)
     )
