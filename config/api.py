@@ -24,6 +24,7 @@ from apps.cadres.api import router as cadres_router
 from apps.cadres.api import unit_router as cadres_unit_router
 from apps.cadres.api_interchange import router as interchange_router
 from apps.core import api_errors
+from apps.core.api_jobs import router as jobs_router
 from apps.frontline.api import router as frontline_router
 from apps.selection.api import router as selection_router
 from apps.tolerance.api_cases import router as cases_router
@@ -80,6 +81,7 @@ api.add_router("/tolerance", sanctions_router)
 api.add_router("/tolerance", cases_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/selection", selection_router)
+api.add_router("/jobs", jobs_router)
 
 
 def _exempt_from_login_redirect(

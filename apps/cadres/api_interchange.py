@@ -1,10 +1,11 @@
 """REST endpoints of the interchange (/api/v1/cadres/…): the 任免审批表 as PDF or .docx and the
 LRMX file of one cadre; the Excel/CSV import (upload → validation job → problems → commit, the
-marked file) and the LRMX import. Same scope (404 outside it), owner-only import jobs (another
-user's job is 404) and audit as the pages."""
+marked file) and the LRMX import; batch 任免审批表 (a job, see apps/core/api_jobs.py) and batch
+LRMX of a selection; the 三龄两历 check of a cadre and over the scope. Same scope (404 outside
+it), owner-only jobs (another user's job is 404) and audit as the pages."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
@@ -15,20 +16,37 @@ from ninja.errors import HttpError
 from apps.accounts.api_auth import READ_AUTH, WRITE_AUTH, api_actor
 from apps.accounts.models import ManagedBy
 from apps.cadres import lrmx
-from apps.cadres.appointment_form import FormData, build
+from apps.cadres.appointment_form import FormData, build, visible_ids
+from apps.cadres.checks import Code, Inconsistency
 from apps.cadres.importing import REGISTRY, service
 from apps.cadres.schemas import MAX_ID
 from apps.cadres.schemas_interchange import (
+    AppointmentFormsBatchIn,
+    CadreChecksOut,
+    CheckCountOut,
+    CheckedCadreOut,
+    CheckIssueOut,
+    ChecksReportOut,
+    ChecksReportQuery,
     ImportCommitOut,
     ImportJobOut,
     ImportProblemOut,
     ImportProblemsOut,
+    LrmxBatchIn,
     LrmxFileOut,
     LrmxReportOut,
     ProblemsQuery,
 )
+from apps.cadres.selectors import cadre_get
+from apps.cadres.selectors_checks import cadre_checks, checks_report
+from apps.cadres.tasks_forms import batch_title, render_appointment_forms
+from apps.cadres.views.checks import FIELD_LABELS
+from apps.cadres.views.lrmx import lrmx_batch_name
 from apps.core import audit
-from apps.core.models import Job
+from apps.core.api_jobs import JobOut, job_out
+from apps.core.exceptions import OutOfScopeError
+from apps.core.jobs import job_start
+from apps.core.models import AuditOutcome, Job
 from apps.core.roles import RoleRefused
 
 router = Router(tags=["干部信息交换"], auth=READ_AUTH)
@@ -218,3 +236,121 @@ def lrmx_import(
         for r in report.results
     ]
     return LrmxReportOut(dry_run=report.dry_run, counts=report.counts, files=files)
+
+
+# Batch exports of the list's selection. Unlike the pages, which leave out (and report) the ids
+# outside the scope, the API answers 404 for the whole request when any id is unknown or outside
+# the scope: nothing is generated, and the refusal is audited as denied.
+
+
+def _all_in_scope(request: HttpRequest, ids: list[int], action: str, detail: dict[str, Any]) -> Any:
+    """The actor when every id is a cadre in their scope; else audit the refusal and 404."""
+    actor = api_actor(request)
+    visible = set(visible_ids(ids, actor=actor))
+    missing = [pk for pk in ids if pk not in visible]
+    if missing:
+        audit.record(
+            action=action,
+            actor=actor,
+            target_type="cadres.cadre",
+            target_repr=f"批量{len(ids)}人",
+            outcome=AuditOutcome.DENIED,
+            detail={**detail, "ids": ids, "missing": missing, "via": "api"},
+        )
+        raise OutOfScopeError()
+    return actor
+
+
+@router.post(
+    "/appointment-forms/batch",
+    response={202: JobOut},
+    summary="批量打印任免审批表（后台任务）",
+)
+def appointment_forms_batch(request: HttpRequest, payload: AppointmentFormsBatchIn) -> Status:
+    """The selected cadres' 任免审批表 (≤ 500) as one PDF (`format=pdf`) or a zip of .docx
+    (`zip`), rendered by a background job: 202 with the job; poll `GET /jobs/{job_id}`, download
+    with `GET /jobs/{job_id}/download`. Any id unknown or outside the scope: 404, no job."""
+    fmt = "pdf" if payload.format == "pdf" else "docx"
+    on = payload.on or timezone.localdate()
+    detail = {"format": fmt, "on": on.isoformat()}
+    actor = _all_in_scope(request, payload.ids, "cadre.appointment_form", detail)
+    job = job_start(
+        actor=actor,
+        kind="appointment_forms",
+        title=batch_title(fmt, len(payload.ids), 0),
+        params={"ids": payload.ids, "format": fmt, "on": on.isoformat()},
+        task=render_appointment_forms,
+    )
+    job.refresh_from_db()
+    return Status(202, job_out(job))
+
+
+@router.post("/lrmx/export", auth=WRITE_AUTH, summary="批量导出LRMX（zip）")
+def lrmx_export_batch(request: HttpRequest, payload: LrmxBatchIn) -> HttpResponse:
+    """Officers only: a zip with one .lrmx per selected cadre (≤ 500), at once (as the page).
+    Audited `cadre.lrmx_export_batch`. Any id unknown or outside the scope: 404, no file."""
+    actor = _all_in_scope(request, payload.ids, "cadre.lrmx_export_batch", {})
+    export = lrmx.export_zip(payload.ids, actor=actor)
+    return _file(export.content, "application/zip", lrmx_batch_name())
+
+
+# 三龄两历: one cadre's findings (the record's tab) and the report over the scope.
+
+
+def _issue_out(issue: Inconsistency) -> CheckIssueOut:
+    return CheckIssueOut(
+        code=issue.code,
+        label=Code(issue.code).label,
+        message=issue.message,
+        fields=list(issue.fields),
+        field_labels=[FIELD_LABELS.get(f, f) for f in issue.fields],
+    )
+
+
+@router.get("/checks/", response=ChecksReportOut, summary="三龄两历核查（数据范围内）")
+def checks_report_api(request: HttpRequest, query: Query[ChecksReportQuery]) -> ChecksReportOut:
+    """The report of the page 三龄两历核查 over the user's scope: `unit` (its subtree; a unit
+    outside the scope matches nothing), `code` (one rule), `sort`, pages of the cadres with
+    findings. Note the trailing slash (`/cadres/checks` is read as a cadre id)."""
+    params = {"unit": query.unit or "", "code": query.code or "", "sort": query.sort}
+    report = checks_report(actor=api_actor(request), params=params, today=timezone.localdate())
+    first = (query.page - 1) * query.page_size
+    items = [
+        CheckedCadreOut(
+            cadre_id=row.pk,
+            name=row.name,
+            unit_name=row.unit_name,
+            birth_date=row.birth_date,
+            work_start_date=row.work_start_date,
+            party_join_date=row.party_join_date,
+            issues=[_issue_out(i) for i in row.issues],
+        )
+        for row in report.rows[first : first + query.page_size]
+    ]
+    return ChecksReportOut(
+        checked=report.checked,
+        count=len(report.rows),
+        issue_total=report.issue_total,
+        counts=[
+            CheckCountOut(code=c.code, label=c.label, cadres=c.cadres, issues=c.issues)
+            for c in report.counts
+        ],
+        page=query.page,
+        page_size=query.page_size,
+        items=items,
+    )
+
+
+@router.get("/{cadre_id}/checks", response=CadreChecksOut, summary="干部的三龄两历问题")
+def cadre_checks_api(request: HttpRequest, cadre_id: CadreId) -> CadreChecksOut:
+    """The record's inconsistencies, as its 三龄两历 tab shows them. The read is audited
+    (`cadre.view`, like opening the record); an id outside the scope is 404 (audited denied)."""
+    actor = api_actor(request)
+    cadre = cadre_get(actor=actor, cadre_id=cadre_id)
+    issues = cadre_checks(actor=actor, cadre=cadre, today=timezone.localdate())
+    return CadreChecksOut(
+        cadre_id=cadre.pk,
+        name=cadre.name,
+        count=len(issues),
+        issues=[_issue_out(i) for i in issues],
+    )

@@ -34,13 +34,13 @@ def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def job_download_view(request: HttpRequest, pk: int) -> FileResponse:
-    job = _own_job(request, pk)
+def job_file_response(job: Job, *, actor: Any) -> FileResponse:
+    """The finished job's file for its owner, the download audited (pages and API alike)."""
     if job.status != JobStatus.DONE or not job.result_file:
         raise Http404("文件尚未生成")
     audit.record(
         action="job.download",
-        actor=request.user,
+        actor=actor,
         target=job,
         detail={"kind": job.kind, "file": job.result_name},
     )
@@ -49,20 +49,33 @@ def job_download_view(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@require_POST
-def list_export_view(request: HttpRequest, name: str) -> HttpResponse:
-    """Start the Excel export of a registered list with the page's current filters and sort."""
+def job_download_view(request: HttpRequest, pk: int) -> FileResponse:
+    return job_file_response(_own_job(request, pk), actor=request.user)
+
+
+PAGING_PARAMS = frozenset({"page", "page_size"})
+
+
+def list_export_start(*, actor: Any, name: str, filters: dict[str, list[str]]) -> Job:
+    """Start the export job of a registered list (pages and API): Http404 for an unknown list,
+    PermissionDenied when the actor may not export it. Paging parameters are dropped."""
     export = exports.REGISTRY.get(name)
     if export is None:
         raise Http404("未知的列表")
-    if not export.may_export(request.user):
+    if not export.may_export(actor):
         raise PermissionDenied("您没有导出该列表的权限")
-    filters = {k: v for k, v in request.GET.lists() if k not in {"page", "page_size"}}
-    job = job_start(
-        actor=request.user,
+    filters = {k: list(v) for k, v in filters.items() if k not in PAGING_PARAMS}
+    return job_start(
+        actor=actor,
         kind="list_export",
         title=f"导出{export.title}",
         params={"list": name, "filter": filters},
         task=exports.export_list,
     )
+
+
+@require_POST
+def list_export_view(request: HttpRequest, name: str) -> HttpResponse:
+    """Start the Excel export of a registered list with the page's current filters and sort."""
+    job = list_export_start(actor=request.user, name=name, filters=dict(request.GET.lists()))
     return redirect("jobs:job_detail", pk=job.pk)

@@ -57,6 +57,11 @@ def lrmx_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(content, "application/xml; charset=utf-8", filename)
 
 
+def lrmx_batch_name() -> str:
+    """The file name of a batch export (page and API)."""
+    return f"干部任免审批表LRMX_{timezone.localdate():%Y%m%d}.zip"
+
+
 @require_POST
 def lrmx_export_batch_view(request: HttpRequest) -> HttpResponse:
     """The ticked cadres (ids) as a zip of .lrmx files; ids outside the scope are left out."""
@@ -73,8 +78,7 @@ def lrmx_export_batch_view(request: HttpRequest) -> HttpResponse:
     if not export.count:
         messages.error(request, "所选干部均不存在或不在您的数据范围内，未导出。")
         return _back(request)
-    name = f"干部任免审批表LRMX_{timezone.localdate():%Y%m%d}.zip"
-    return _download(export.content, "application/zip", name)
+    return _download(export.content, "application/zip", lrmx_batch_name())
 
 
 def _preview_context(form: LrmxImportForm, report: lrmx.ImportReport, token: str) -> dict[str, Any]:
