@@ -74,8 +74,10 @@ api = DandangAPI(
 api_errors.install(api)
 api.add_router("/units", units_router)
 api.add_router("/units", cadres_unit_router)
-api.add_router("/cadres", cadres_router)
+# Interchange first: its fixed paths (/cadres/export, /cadres/checks/, /cadres/imports/…) must
+# match before the cadre router's /cadres/{cadre_id}.
 api.add_router("/cadres", interchange_router)
+api.add_router("/cadres", cadres_router)
 api.add_router("/frontline", frontline_router)
 api.add_router("/tolerance", sanctions_router)
 api.add_router("/tolerance", cases_router)

@@ -23,6 +23,7 @@ from apps.cadres.schemas import MAX_ID
 from apps.cadres.schemas_interchange import (
     AppointmentFormsBatchIn,
     CadreChecksOut,
+    CadreExportIn,
     CheckCountOut,
     CheckedCadreOut,
     CheckIssueOut,
@@ -39,11 +40,12 @@ from apps.cadres.schemas_interchange import (
 )
 from apps.cadres.selectors import cadre_get
 from apps.cadres.selectors_checks import cadre_checks, checks_report
+from apps.cadres.tasks import export_cadres
 from apps.cadres.tasks_forms import batch_title, render_appointment_forms
 from apps.cadres.views.checks import FIELD_LABELS
 from apps.cadres.views.lrmx import lrmx_batch_name
 from apps.core import audit
-from apps.core.api_jobs import JobOut, job_out
+from apps.core.api_jobs import JobOut, job_out, query_filters
 from apps.core.exceptions import OutOfScopeError
 from apps.core.jobs import job_start
 from apps.core.models import AuditOutcome, Job
@@ -53,6 +55,7 @@ router = Router(tags=["干部信息交换"], auth=READ_AUTH)
 CadreId = Annotated[int, Path(title="干部编号", ge=1, le=MAX_ID)]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_IGNORED = {"page", "page_size", "ids"}  # as the page: the ids come in their own field
 
 
 def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -280,6 +283,26 @@ def appointment_forms_batch(request: HttpRequest, payload: AppointmentFormsBatch
         title=batch_title(fmt, len(payload.ids), 0),
         params={"ids": payload.ids, "format": fmt, "on": on.isoformat()},
         task=render_appointment_forms,
+    )
+    job.refresh_from_db()
+    return Status(202, job_out(job))
+
+
+@router.post("/export", response={202: JobOut}, summary="导出干部名册（当前列表，后台任务）")
+def cadre_export(request: HttpRequest, payload: CadreExportIn) -> Status:
+    """The cadre list as the page exports it (导出Excel / 导出所选): the same job, filters, sort and
+    chosen columns, scoped to the caller when it runs and audited `list.export`. 202 with the
+    job; poll `GET /jobs/{job_id}`, download with `GET /jobs/{job_id}/download`."""
+    actor = api_actor(request)
+    filters = {k: v for k, v in query_filters(payload.query).items() if k not in EXPORT_IGNORED}
+    if payload.ids:
+        filters = {"ids": [",".join(str(i) for i in payload.ids)]}
+    job = job_start(
+        actor=actor,
+        kind="cadre_export",
+        title="导出干部名册",
+        params={"filter": filters, "hidden": sorted(set(payload.hidden_columns))},
+        task=export_cadres,
     )
     job.refresh_from_db()
     return Status(202, job_out(job))

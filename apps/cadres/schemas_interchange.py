@@ -113,6 +113,35 @@ class AppointmentFormsBatchIn(Schema):
     )
 
 
+class CadreExportIn(Schema):
+    query: str | dict[str, str | int | list[str | int]] = Field(
+        "",
+        title="筛选条件",
+        description="干部名册页面的查询参数（筛选、排序、所选列 cols），与页面地址 ? 之后的部分"
+        "相同：查询字符串或对象；page、page_size 不起作用",
+    )
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list,
+        title="所选干部",
+        description="只导出这些干部（“导出所选”，最多1000个；仍限于数据范围）；给出时忽略筛选条件",
+        max_length=1000,
+    )
+    hidden_columns: list[
+        Literal[
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "work_start_date",
+            "unit",
+            "post",
+            "tier",
+            "rank",
+            "education",
+            "managed_by",
+        ]
+    ] = Field(default_factory=list, title="不导出的列", description="页面“显示列”中隐藏的列")
+
+
 class LrmxBatchIn(Schema):
     ids: CadreIds = Field(title="干部编号", description=f"所选干部的编号（1–{MAX_BATCH}个）")
 

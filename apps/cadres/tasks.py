@@ -14,7 +14,7 @@ from apps.core.exports import cell as safe_cell
 from apps.core.jobs import job_run
 from apps.core.models import Job
 
-from .export_columns import COLUMNS
+from .export_columns import shown_columns
 
 
 def _export(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
@@ -24,10 +24,11 @@ def _export(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
     job.save(update_fields=["total"])
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("干部名册")
-    sheet.append([header for header, _ in COLUMNS])
+    columns = shown_columns(job.params.get("hidden", []))
+    sheet.append([header for header, _ in columns])
     rows = 0
     for cadre in queryset.iterator(chunk_size=2000):
-        sheet.append([safe_cell(sheet, value(cadre) or "") for _, value in COLUMNS])
+        sheet.append([safe_cell(sheet, value(cadre) or "") for _, value in columns])
         rows += 1
         if rows % 200 == 0:
             report(rows)
@@ -39,6 +40,7 @@ def _export(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
         target_type="cadres.cadre",
         detail={
             "filter": job.params.get("filter", {}),
+            "hidden_columns": job.params.get("hidden", []),
             "rows": rows,
             "format": "xlsx",
             "job": job.pk,

@@ -99,7 +99,7 @@ def _own_job(request: HttpRequest, job_id: int) -> Job:
     return job
 
 
-def _filters(query: str | dict[str, QueryValue]) -> dict[str, list[str]]:
+def query_filters(query: str | dict[str, QueryValue]) -> dict[str, list[str]]:
     """The query as the page's `request.GET.lists()`: each key with its list of values."""
     filters: dict[str, list[str]] = {}
     if isinstance(query, str):
@@ -139,7 +139,7 @@ def export_start(
     sort, columns). 202 with the job; poll `GET /jobs/{job_id}`, then download. An unknown list
     is 404; a list the role may not export is 403. Scope: the job exports only the rows the user
     sees, with their grants when it runs; the export is audited (`list.export`)."""
-    filters = _filters(payload.query if payload is not None else "")
+    filters = query_filters(payload.query if payload is not None else "")
     try:
         job = list_export_start(actor=api_actor(request), name=name, filters=filters)
     except PermissionDenied as exc:

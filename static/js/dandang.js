@@ -74,3 +74,17 @@ document.addEventListener("shown.bs.tab", (event) => {
   const href = event.target.getAttribute("href");
   if (href && href.startsWith("#tab-")) history.replaceState(null, "", href);
 });
+
+// A list's export writes the columns it shows: each export form inside a list card carries the
+// columns hidden with 显示列 (the server ignores unknown names).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const card = form.closest("[data-columns]");
+  if (!card || !form.action.includes("export")) return;
+  form.querySelectorAll("input[name=hidden_cols]").forEach((input) => input.remove());
+  hiddenColumns(card).forEach((key) => {
+    const input = document.createElement("input");
+    input.type = "hidden"; input.name = "hidden_cols"; input.value = key;
+    form.appendChild(input);
+  });
+}, true);

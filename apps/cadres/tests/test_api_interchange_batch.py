@@ -213,3 +213,36 @@ class TestChecks:
         assert client.get("/api/v1/cadres/checks/").status_code == 401
         client.force_login(UserFactory(username="auditor", role="auditor"))
         assert client.get("/api/v1/cadres/checks/").status_code == 403
+
+
+class TestCadreListExport:
+    def test_filters_columns_and_scope_as_the_page(
+        self, client, officer_a, mine, foreign, django_capture_on_commit_callbacks
+    ):
+        from openpyxl import load_workbook
+
+        client.force_login(officer_a)
+        payload = {"query": "sort=name&page=4", "hidden_columns": ["gender", "unit"]}
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/api/v1/cadres/export", payload, content_type=JSON)
+        assert response.status_code == 202, response.content
+        job = Job.objects.get(pk=response.json()["job_id"])
+        assert job.params == {"filter": {"sort": ["name"]}, "hidden": ["gender", "unit"]}
+        download = client.get(f"/api/v1/jobs/{job.pk}/download")
+        sheet = load_workbook(filename=BytesIO(b"".join(download.streaming_content))).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert "性别" not in rows[0] and "工作单位" not in rows[0]
+        assert sorted(r[0] for r in rows[1:]) == sorted(c.name for c in mine)  # not 赵乙县
+        assert AuditEvent.objects.filter(action="cadre.export").count() == 1
+
+    def test_selected_ids_and_bad_columns(self, client, officer_a, mine, foreign):
+        client.force_login(officer_a)
+        bad = client.post(
+            "/api/v1/cadres/export", {"hidden_columns": ["salary"]}, content_type=JSON
+        )
+        assert bad.status_code == 400
+        response = client.post(
+            "/api/v1/cadres/export", {"ids": [mine[0].pk, foreign.pk]}, content_type=JSON
+        )
+        job = Job.objects.get(pk=response.json()["job_id"])
+        assert job.params["filter"] == {"ids": [f"{mine[0].pk},{foreign.pk}"]}

@@ -265,6 +265,32 @@ class TestExport:
         assert event.detail["rows"] == 1 and event.detail["filter"] == {"q": ["张"]}
         assert AuditEvent.objects.filter(action="job.download", target_id=str(job.pk)).exists()
 
+    def test_hidden_columns_stay_out_of_the_file(
+        self, client, officer_a, people, django_capture_on_commit_callbacks
+    ):
+        """The list exports what it shows: columns hidden with 显示列 (posted by dandang.js)
+        are not written; unknown names are ignored."""
+        c = login(client, officer_a)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = c.post(
+                reverse("cadres:cadre_export") + "?q=%E5%BC%A0",
+                {"hidden_cols": ["gender", "unit", "no_such_column"]},
+            )
+        job = Job.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+        download = c.get(reverse("jobs:job_download", args=[job.pk]))
+        sheet = load_workbook(filename=BytesIO(b"".join(download.streaming_content))).active
+        headers = next(sheet.iter_rows(values_only=True))
+        assert "性别" not in headers and "工作单位" not in headers
+        assert "姓名" in headers and "出生年月" in headers
+        event = AuditEvent.objects.get(action="cadre.export")
+        assert event.detail["hidden_columns"] == ["gender", "unit"]
+
+    def test_every_list_column_has_its_export_column(self):
+        from apps.cadres.export_columns import HIDEABLE
+        from apps.cadres.views.lists import COLUMN_CHOICES
+
+        assert {key for key, _ in COLUMN_CHOICES} == HIDEABLE
+
     def test_someone_elses_job_is_404(
         self, client, officer_a, leader_a, people, django_capture_on_commit_callbacks
     ):
