@@ -68,8 +68,9 @@ def raw_sql(
     offset = (page - 1) * PAGE_SIZE
     ids_query = qs.values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
     ids = list(ids_query)
-    rows = qs.order_by().filter(pk__in=ids).query.sql_with_params()
-    selects = [ids_query.query.sql_with_params(), rows]
+    selects = [ids_query.query.sql_with_params()]
+    if ids:  # a deep page past a small scope's end has no rows to fetch (EmptyResultSet)
+        selects.append(qs.order_by().filter(pk__in=ids).query.sql_with_params())
     inner, inner_params = qs.order_by().values("pk").query.sql_with_params()
     count = (f"SELECT COUNT(*) FROM ({inner}) AS sub", inner_params)
     return selects, count, qs.count()

@@ -1,7 +1,8 @@
 """The cadre page's 考核 tab (registered with apps.cadres.detail_tabs): the last three years'
 annual results as the 任免审批表 phrases them, every annual grade, routine grades by period,
 open consequence flags and award proposals — each list read through the viewer's scope (the
-cadre is already in it)."""
+cadre is already in it). The cadre page shows only the count (annual and routine grades, one
+query); the body is loaded when the tab is first shown."""
 
 from collections import defaultdict
 from typing import Any
@@ -19,7 +20,7 @@ from apps.assessment.models import (
     RoutineAssessment,
 )
 from apps.assessment.services.routine import periods_per_year
-from apps.cadres.detail_tabs import DetailTab, register_tab
+from apps.cadres.detail_tabs import DetailTab, counts_of, register_tab
 from apps.cadres.models import Cadre
 
 GRADE_LABELS = dict(AnnualGrade.choices)
@@ -40,6 +41,18 @@ def _routine_by_year(actor: Any, cadre: Cadre) -> tuple[list[dict[str, Any]], in
         ]
         rows.append({"year": year, "cells": cells})
     return rows, sum(len(periods) for periods in by_year.values())
+
+
+def count_assessment_tab(request: HttpRequest, cadre: Cadre) -> int | None:
+    """Annual assessments plus routine grades (one per period), as the body counts them."""
+    actor: Any = request.user
+    counts = counts_of(
+        Cadre.objects.visible_to(actor),
+        cadre.pk,
+        annual=AnnualAssessment.objects.visible_to(actor).filter(cadre=cadre),
+        routine=RoutineAssessment.objects.visible_to(actor).filter(cadre=cadre),
+    )
+    return None if counts is None else counts["annual"] + counts["routine"]
 
 
 def build_assessment_tab(request: HttpRequest, cadre: Cadre) -> dict[str, Any]:
@@ -80,6 +93,7 @@ register_tab(
         label="考核",
         template="assessment/_tab_assessment.html",
         build=build_assessment_tab,
+        count=count_assessment_tab,
         order=20,
     )
 )

@@ -1,6 +1,7 @@
 """The cadre page's 知事识人 tab (registered with apps.cadres.detail_tabs): a timeline of the 事
 the cadre carried and how (谋事 / 干事 / 成事 with evidence, research observations linked), the
-special assessments, and research observations about the cadre."""
+special assessments, and research observations about the cadre. The cadre page shows only the
+count of records (one query); the body is loaded when the tab is first shown."""
 
 from typing import Any
 
@@ -47,6 +48,10 @@ def _aspects(record: Any) -> list[dict[str, str]]:
     ]
 
 
+def count_taskrecords_tab(request: HttpRequest, cadre: Cadre) -> int:
+    return TaskRecord.objects.visible_to(request.user).filter(cadre_id=cadre.pk).count()
+
+
 def build_taskrecords_tab(request: HttpRequest, cadre: Cadre) -> dict[str, Any]:
     """Every list read through the viewer's scope (the cadre itself is already in it)."""
     actor: Any = request.user
@@ -72,6 +77,7 @@ register_tab(
         label="知事识人",
         template="assessment/_tab_taskrecords.html",
         build=build_taskrecords_tab,
+        count=count_taskrecords_tab,
         order=30,
     )
 )

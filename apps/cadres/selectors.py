@@ -45,8 +45,11 @@ def cadre_list(
     return qs.select_related("unit").defer("id_number_encrypted", "expertise"), flt
 
 
-def cadre_get(*, actor: Any, cadre_id: int, action: Action = Action.VIEW) -> Cadre:
-    """One cadre in scope, its read audited; an out-of-scope id is audited as denied and 404s."""
+def cadre_get(
+    *, actor: Any, cadre_id: int, action: Action = Action.VIEW, detail: Any = None
+) -> Cadre:
+    """One cadre in scope, its read audited (`detail`: what was read, e.g. {"tab": "frontline"}
+    for a lazily loaded tab of the cadre page); an out-of-scope id is audited as denied and 404s."""
     cadre = (
         Cadre.objects.visible_to(actor, action).select_related("unit").filter(pk=cadre_id).first()
     )
@@ -57,9 +60,10 @@ def cadre_get(*, actor: Any, cadre_id: int, action: Action = Action.VIEW) -> Cad
             target_type="cadres.cadre",
             target_id=cadre_id,
             outcome=AuditOutcome.DENIED,
+            detail=detail,
         )
         raise OutOfScopeError()
-    audit.record(action="cadre.view", actor=actor, target=cadre)
+    audit.record(action="cadre.view", actor=actor, target=cadre, detail=detail)
     return cadre
 
 

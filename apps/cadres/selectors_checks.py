@@ -169,6 +169,49 @@ def cadre_checks(*, actor: Any, cadre: Cadre, today: date) -> list[Inconsistency
     return check_record(_facts(row, _parts_of(actor, [cadre.pk])), today=today)
 
 
+def cadre_checks_of_parts(
+    *,
+    cadre: Cadre,
+    educations: Iterable[Education],
+    resume: Iterable[ResumeEntry],
+    appointments: Iterable[Appointment],
+    today: date,
+) -> list[Inconsistency]:
+    """`cadre_checks` over parts already read (the cadre page's own rows, read through the cadre
+    in scope; appointments with `post__unit`): no query."""
+    row = {
+        "pk": cadre.pk,
+        "birth_date": cadre.birth_date,
+        "work_start_date": cadre.work_start_date,
+        "party_join_date": cadre.party_join_date,
+        "political_status": cadre.political_status,
+        "highest_education": cadre.highest_education,
+    }
+    parts: Parts = (
+        {
+            cadre.pk: [
+                EducationFact(e.mode, e.level, e.degree, e.school, e.start_date, e.end_date)
+                for e in educations
+            ]
+        },
+        {
+            cadre.pk: [
+                ResumeFact(r.start_date, r.end_date, r.text)
+                for r in sorted(resume, key=lambda r: (r.start_date, r.pk))
+            ]
+        },
+        {
+            cadre.pk: [
+                AppointmentFact(
+                    a.start_date, a.end_date, a.post.title, a.post.unit.name, a.post.unit.short_name
+                )
+                for a in sorted(appointments, key=lambda a: (a.start_date, a.pk))
+            ]
+        },
+    )
+    return check_record(_facts(row, parts), today=today)
+
+
 def _unit_filter(actor: Any, raw: str) -> tuple[Unit | None, bool]:
     """(unit, valid): a unit id in the actor's scope; an unknown or foreign one matches nothing."""
     if not raw:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", edit.cadre_create_view, name="cadre_create"),
     path("<int:pk>/", detail.cadre_detail_view, name="cadre_detail"),
     path("<int:pk>/photo/", detail.cadre_photo_view, name="cadre_photo"),
+    path("<int:pk>/tabs/<slug:key>/", detail.cadre_tab_view, name="cadre_tab"),
     path("<int:pk>/appointment-form/", af.page_view, name="appointment_form"),
     path("<int:pk>/appointment-form.pdf", af.pdf_view, name="appointment_form_pdf"),
     path("<int:pk>/appointment-form.docx", af.docx_view, name="appointment_form_docx"),

@@ -113,6 +113,17 @@ def has_grassroots_service(on: date) -> Exists:
     )
 
 
+def cadre_service_periods(*, actor: Any, cadre_id: int) -> list[ServicePeriod]:
+    """Every service period of one cadre the actor may see (future ones too), in one query: the
+    cadre page's 一线经历 count, and its header badge via `frontline_experience`."""
+    rows = (
+        FrontlineService.objects.visible_to(actor)
+        .filter(cadre_id=cadre_id)
+        .values_list(*_PERIOD_FIELDS)
+    )
+    return [_period(tuple(row)) for row in rows]
+
+
 def frontline_months(cadre_id: int, on: date) -> FrontlineCredit:
     """One cadre's frontline credit on `on` (see `frontline_credits`)."""
     return frontline_credits([cadre_id], on)[cadre_id]

@@ -8,5 +8,4 @@ urlpatterns: list[URLPattern] = [
     path("candidates/", views.candidate_search_view, name="candidate_search"),
     path("candidates/explain/", views.candidate_explain_view, name="candidate_explain"),
     path("eligibility/<int:cadre_id>/", views.eligibility_detail_view, name="eligibility_detail"),
-    path("eligibility/<int:cadre_id>/tab/", views.eligibility_tab_view, name="eligibility_tab"),
 ]

@@ -2,8 +2,10 @@
 badge of the cadre header.
 
 Need-to-know: the tab exists only for viewers holding the sanctions pillar over the cadre; for
-anyone else it is hidden entirely (not even an empty tab). The badge is the one thing a plain
-officer learns — that the cadre is within an influence period, and until when — because
+anyone else it is hidden entirely (not even an empty tab, and its URL answers 404). On the cadre
+page the tab costs one query (the pillar check and the count together; none without the pillar)
+and the badge one; the body is loaded when the tab is first shown. The badge is the one thing a
+plain officer learns — that the cadre is within an influence period, and until when — because
 selection rules (ELG-24-1(6), REUSE-1) require every selection officer to know it.
 """
 
@@ -13,7 +15,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from apps.cadres.detail_tabs import DetailTab, HeaderBadge, register_badge, register_tab
+from apps.cadres.detail_tabs import (
+    DetailTab,
+    HeaderBadge,
+    counts_of,
+    register_badge,
+    register_tab,
+)
 from apps.cadres.models import Cadre
 from apps.core import audit
 from apps.core.scope import Action
@@ -31,6 +39,19 @@ def influence_badge(cadre_id: int, on: date) -> str | None:
         return None
     until = f"至{period.until:%Y-%m-%d}" if period.until else "长期"
     return f"处分影响期内（{until}）"
+
+
+def count_sanctions_tab(request: HttpRequest, cadre: Cadre) -> int | None:
+    """The cadre's sanctions the viewer may see; None (hidden) without the pillar over it."""
+    actor: Any = request.user
+    if not sel.has_pillar(actor):
+        return None
+    counts = counts_of(
+        sel.pillar_cadres(actor),
+        cadre.pk,
+        sanctions=sel.cadre_sanctions(actor=actor, cadre_id=cadre.pk),
+    )
+    return None if counts is None else counts["sanctions"]
 
 
 def build_sanctions_tab(request: HttpRequest, cadre: Cadre) -> dict[str, Any]:
@@ -72,6 +93,7 @@ register_tab(
         label="处分与帮带",
         template="tolerance/_tab_sanctions.html",
         build=build_sanctions_tab,
+        count=count_sanctions_tab,
         order=60,
     )
 )

@@ -17,6 +17,7 @@ from apps.assessment.models import AnnualAssessment, AnnualSheet, AwardProposal,
 from apps.assessment.services import annual as services
 from apps.assessment.tests.factories import AnnualAssessmentFactory, RoutineAssessmentFactory
 from apps.cadres.tests.factories import CadreFactory
+from apps.cadres.tests.tabs import get_tab
 from apps.core.models import Job
 from apps.tolerance.constants import SanctionKind, SanctionType
 from apps.tolerance.tests.factories import SanctionFactory
@@ -322,8 +323,10 @@ class TestCadreTab:
         AwardProposal.objects.create(
             cadre=cadre, kind=AwardKind.COMMENDATION, first_year=2024, last_year=2024
         )
-        response = login(officer_a).get(reverse("cadres:cadre_detail", args=[cadre.pk]))
-        content = response.content.decode()
+        client = login(officer_a)
+        page = client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
+        assert 'id="tab-assessment"' in page and "考核（4）" in page  # 3 annual + 1 routine
+        content = get_tab(client, cadre.pk, "assessment").content.decode()
         assert "2023年度称职，2024年度优秀，2025年度称职" in content
-        assert 'id="tab-assessment"' in content and "第三季度：好" in content
+        assert "第三季度：好" in content
         assert "建议嘉奖（2024年度优秀，待确认）" in content

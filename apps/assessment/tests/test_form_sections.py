@@ -1,5 +1,7 @@
 """The 任免审批表 shows the last three years' annual results and confirmed awards."""
 
+from datetime import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -24,7 +26,8 @@ def test_form_shows_the_last_three_years_and_awards(client, city, officer_a):
         first_year=2024,
         last_year=2024,
         status=ProposalStatus.CONFIRMED,
-        decided_at=timezone.now(),
+        # Decided before the form's date: an award decided after it is not yet on the form.
+        decided_at=datetime(2026, 3, 1, 10, tzinfo=timezone.get_current_timezone()),
     )
     client.force_login(officer_a)
     html = client.get(f"/cadres/{cadre.pk}/appointment-form/?on=2026-11-25").content.decode()

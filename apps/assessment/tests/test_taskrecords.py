@@ -27,6 +27,7 @@ from apps.assessment.tests.factories import (
     VisitObservationFactory,
 )
 from apps.cadres.tests.factories import CadreFactory
+from apps.cadres.tests.tabs import get_tab
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.models import AuditEvent, Job, JobStatus
 from apps.frontline.tests.factories import CentralTaskFactory
@@ -368,10 +369,13 @@ class TestTab:
         )
         records["a"].observations.add(obs)
         SpecialAssessmentFactory(cadre=world["a"], central_task=world["city_task"])
-        response = login(officer_a).get(reverse("cadres:cadre_detail", args=[world["a"].pk]))
+        client = login(officer_a)
+        page = client.get(reverse("cadres:cadre_detail", args=[world["a"].pk]))
+        assert page.status_code == 200 and "知事识人（2）" in page.content.decode()
+        response = get_tab(client, world["a"].pk, "taskrecords")
         assert response.status_code == 200
         html = response.content.decode()
-        assert "知事识人" in html and 'data-testid="taskrecord-timeline"' in html
+        assert 'data-testid="taskrecord-timeline"' in html
         assert "分片包干" in html and "防汛一线表现突出" in html
         assert 'data-testid="cadre-specials"' in html
 

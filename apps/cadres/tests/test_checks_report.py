@@ -5,18 +5,20 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.accounts.models import ManagedBy, Role
 from apps.accounts.tests.factories import UserFactory, grant
-from apps.cadres import exports_checks, tabs_checks  # noqa: F401 - registrations (see report)
+from apps.cadres import exports_checks, tabs_checks
 from apps.cadres.checks import Code
-from apps.cadres.detail_tabs import TABS
+from apps.cadres.detail_tabs import TABS, page_reads
 from apps.cadres.models import Appointment, Education, ResumeEntry
 from apps.cadres.selectors_checks import cadre_checks, checks_report
 from apps.cadres.tests.factories import CadreFactory, PostFactory
+from apps.cadres.tests.tabs import get_tab
 from apps.core.models import AuditEvent, Job, JobStatus
 
 pytestmark = pytest.mark.django_db
@@ -269,18 +271,35 @@ class TestTab:
         young = people["a_young"]
         response = login(client, officer_a).get(reverse("cadres:cadre_detail", args=[young.pk]))
         tab = next(x for x in response.context["extra_tabs"] if x["tab"].key == "checks")
-        assert tab["data"]["count"] == 2
-        body = response.content.decode()
-        assert "三龄两历（2）" in body and 'data-testid="checks-findings"' in body
+        assert tab["count"] == 2
+        assert "三龄两历（2）" in response.content.decode()
+        body = get_tab(client, young.pk, "checks").content.decode()
+        assert 'data-testid="checks-findings"' in body
         assert "入党时间1997.06早于年满18周岁（1998.05.17）" in body
         assert reverse("cadres:cadre_edit", args=[young.pk]) in body
 
     def test_clean_record_and_leader(self, client, leader_a, people):
-        response = login(client, leader_a).get(
-            reverse("cadres:cadre_detail", args=[people["a_clean"].pk])
-        )
-        body = response.content.decode()
-        assert "三龄两历（0）" in body and "未发现三龄两历问题" in body
+        clean_pk = people["a_clean"].pk
+        response = login(client, leader_a).get(reverse("cadres:cadre_detail", args=[clean_pk]))
+        assert "三龄两历（0）" in response.content.decode()
+        assert "未发现三龄两历问题" in get_tab(client, clean_pk, "checks").content.decode()
+
+    @pytest.mark.parametrize("who", ["a_clean", "a_gap", "a_young"])
+    def test_count_over_the_page_rows_matches_the_scoped_read(
+        self, officer_a, people, who, django_assert_num_queries
+    ):
+        """The page's count reuses the parts it has read (no query) and finds what the tab does."""
+        cadre = people[who]
+        request = RequestFactory().get("/")
+        request.user = officer_a
+        page_reads(request)[cadre.pk] = {
+            "education": list(cadre.educations.all()),
+            "appointment": list(cadre.appointments.select_related("post__unit")),
+            "resume": list(cadre.resume_entries.all()),
+        }
+        expected = cadre_checks(actor=officer_a, cadre=cadre, today=timezone.localdate())
+        with django_assert_num_queries(0):
+            assert tabs_checks.count_checks_tab(request, cadre) == len(expected)
 
     def test_other_county_cadre_is_404(self, client, officer_a, people):
         response = login(client, officer_a).get(

@@ -21,9 +21,11 @@ def require_cadre_user(request: HttpRequest, *, change: bool = False) -> Any:
     return user
 
 
-def cadre_or_404(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Cadre:
+def cadre_or_404(
+    request: HttpRequest, pk: int, action: Action = Action.VIEW, *, detail: Any = None
+) -> Cadre:
     """The cadre if in the user's scope (read audited), else 404 — never confirm it exists."""
     try:
-        return cadre_get(actor=request.user, cadre_id=pk, action=action)
+        return cadre_get(actor=request.user, cadre_id=pk, action=action, detail=detail)
     except OutOfScopeError:
         raise Http404("记录不存在或不在您的数据范围内") from None

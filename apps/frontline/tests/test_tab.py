@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import ManagedBy
 from apps.cadres.tests.factories import CadreFactory
+from apps.cadres.tests.tabs import get_tab
 from apps.core.models import RuleParameter
 from apps.frontline.constants import DispatchState, TaskKind
 from apps.frontline.selectors import frontline_credits, frontline_months
@@ -34,6 +35,15 @@ def login(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def page_and_tab(user, cadre) -> tuple[str, str]:
+    """The cadre page (tab label and pane) and the 一线经历 tab's body, loaded as htmx does."""
+    client = login(user)
+    page = client.get(reverse("cadres:cadre_detail", args=[cadre.pk]))
+    tab = get_tab(client, cadre.pk, "frontline")
+    assert page.status_code == 200 and tab.status_code == 200
+    return page.content.decode(), tab.content.decode()
 
 
 class TestCredits:
@@ -93,10 +103,9 @@ class TestTab:
             target_post="驻村第一书记",
         )
         IncentiveGrantFactory(cadre=cadre, reason="抗疫一线表现突出")
-        response = login(officer_a).get(reverse("cadres:cadre_detail", args=[cadre.pk]))
-        assert response.status_code == 200
-        body = response.content.decode()
-        assert "一线经历（2）" in body and 'id="tab-frontline"' in body
+        page, body = page_and_tab(officer_a, cadre)
+        assert "一线经历（2）" in page and 'id="tab-frontline"' in page
+        assert "疫情防控阻击战" not in page  # the body is loaded when the tab is shown
         assert "疫情防控阻击战" in body and "高海拔地区" in body
         assert "符合" in body and "满 12 个月" in body and "已于 2020-12-31 满足" in body
         assert "14.9 个月" in body  # 366 + 90 days, rounded down
@@ -107,9 +116,7 @@ class TestTab:
     def test_not_yet_qualified_shows_projection(self, officer_a, cadre):
         today = timezone.localdate()
         FrontlineServiceFactory(cadre=cadre, start_date=today - timedelta(days=99), end_date=None)
-        body = (
-            login(officer_a).get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
-        )
+        _, body = page_and_tab(officer_a, cadre)
         expected = today + timedelta(days=266)
         assert "尚不符合" in body and f"预计满足日期：{expected:%Y-%m-%d}" in body
 
@@ -118,23 +125,18 @@ class TestTab:
         gone = FrontlineServiceFactory(cadre=cadre, place="已删除的村")
         gone.deleted_at = timezone.now()
         gone.save()
-        response = login(leader_a).get(reverse("cadres:cadre_detail", args=[cadre.pk]))
-        body = response.content.decode()
-        assert "一线经历（1）" in body and kept.place in body and gone.place not in body
+        page, body = page_and_tab(leader_a, cadre)
+        assert "一线经历（1）" in page and kept.place in body and gone.place not in body
         assert reverse("frontline:service_add", args=[cadre.pk]) not in body
 
     def test_memorial_note(self, officer_a, cadre):
         SacrificeFactory(cadre=cadre, died_on=date(2020, 8, 15), place="甲县某村")
-        body = (
-            login(officer_a).get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
-        )
+        _, body = page_and_tab(officer_a, cadre)
         assert "同志于 2020-08-15 在甲县某村" in body
 
     def test_empty_tab(self, officer_a, cadre):
-        body = (
-            login(officer_a).get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
-        )
-        assert "一线经历（0）" in body and "暂无一线经历" in body and "0.0 个月" in body
+        page, body = page_and_tab(officer_a, cadre)
+        assert "一线经历（0）" in page and "暂无一线经历" in body and "0.0 个月" in body
 
     def test_credit_is_decimal(self, cadre):
         assert frontline_months(cadre.pk, date(2026, 1, 1)).total_months == Decimal("0.0")

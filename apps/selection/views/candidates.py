@@ -181,7 +181,8 @@ def chain(verdict: Verdict) -> list[dict[str, Any]]:
     ]
 
 
-def _verdict_rows(cadre_id: int, verdicts: list[Verdict], post_id: int | None) -> list[Any]:
+def verdict_rows(cadre_id: int, verdicts: list[Verdict], post_id: int | None) -> list[Any]:
+    """Verdicts as the eligibility templates show them (also the cadre page's 任用资格 tab)."""
     return [
         {
             "verdict": v,
@@ -208,7 +209,7 @@ def eligibility_detail_view(request: HttpRequest, cadre_id: int) -> HttpResponse
     context = {
         "cadre": cadre,
         "on": on,
-        "rows": _verdict_rows(cadre.pk, verdicts, post_id),
+        "rows": verdict_rows(cadre.pk, verdicts, post_id),
         "breadcrumbs": [
             ("候选人查询", reverse("selection:candidate_search")),
             (cadre.name, reverse("cadres:cadre_detail", args=[cadre.pk])),
@@ -216,22 +217,3 @@ def eligibility_detail_view(request: HttpRequest, cadre_id: int) -> HttpResponse
         ],
     }
     return render(request, "selection/eligibility_detail.html", context)
-
-
-def eligibility_tab_view(request: HttpRequest, cadre_id: int) -> HttpResponse:
-    """The 任用资格 tab's body, loaded by htmx the first time the tab is shown."""
-    actor = require_cadre_user(request)
-    on = timezone.localdate()
-    try:
-        cadre, verdicts = selectors.eligibility_of(
-            actor=actor, cadre_id=cadre_id, target=None, on=on
-        )
-    except OutOfScopeError:
-        raise Http404("记录不存在或不在您的数据范围内") from None
-    context = {
-        "cadre": cadre,
-        "on": on,
-        "rows": _verdict_rows(cadre.pk, verdicts, None),
-        **selectors.history(actor=actor, cadre_id=cadre.pk),
-    }
-    return render(request, "selection/_eligibility_tab_body.html", context)

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
 from apps.cadres.tests.factories import CadreFactory
+from apps.cadres.tests.tabs import get_tab, tab_url
 from apps.core.models import AuditEvent, AuditOutcome, Job, JobStatus
 from apps.tolerance.constants import CaseStage, Outcome
 from apps.tolerance.models import Correction, ToleranceCase
@@ -438,16 +439,20 @@ class TestCadreTab:
     def test_tab_only_for_pillar_holders(
         self, client, tol_officer_a, officer_a, pillar_leader_a, cases
     ):
-        url = reverse("cadres:cadre_detail", args=[cases["a"].cadre_id])
+        cadre_id = cases["a"].cadre_id
+        url = reverse("cadres:cadre_detail", args=[cadre_id])
         page = login(client, tol_officer_a).get(url)
         assert page.status_code == 200
         assert 'href="#tab-tolerance"' in page.content.decode()
-        assert b"tab-tolerance-cases" in page.content and b"tab-case-create" in page.content
-        leader = login(client, pillar_leader_a).get(url)
+        assert tab_url(cadre_id, "tolerance") in page.content.decode()
+        body = get_tab(client, cadre_id, "tolerance")
+        assert b"tab-tolerance-cases" in body.content and b"tab-case-create" in body.content
+        leader = get_tab(login(client, pillar_leader_a), cadre_id, "tolerance")
         assert b"tab-tolerance-cases" in leader.content and b"tab-case-create" not in leader.content
         plain = login(client, officer_a).get(url)
         assert plain.status_code == 200
         assert b"tab-tolerance" not in plain.content
+        assert get_tab(client, cadre_id, "tolerance").status_code == 404
 
 
 def test_workflow_helper_reaches_concluded(tol_officer_a, world):

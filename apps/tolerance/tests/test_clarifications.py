@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from apps.accounts.models import ManagedBy, Role
 from apps.accounts.tests.factories import UserFactory
 from apps.cadres.tests.factories import CadreFactory
+from apps.cadres.tests.tabs import get_tab
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.models import AuditEvent, AuditOutcome, Job, JobStatus
 from apps.tolerance.models import Clarification
@@ -170,8 +171,6 @@ class TestPages:
         assert export(officer_a)[1:] == []
 
     def test_cadre_tab_lists_clarifications(self, client, tol_officer_a, rows):
-        page = login(client, tol_officer_a).get(
-            reverse("cadres:cadre_detail", args=[rows["a"].cadre_id])
-        )
+        page = get_tab(login(client, tol_officer_a), rows["a"].cadre_id, "tolerance")
         assert b"tab-clarifications" in page.content
         assert "经核查，反映问题不属实" in page.content.decode()

@@ -15,10 +15,15 @@ from openpyxl import load_workbook
 from apps.accounts.models import ManagedBy, Role
 from apps.accounts.tests.factories import UserFactory
 from apps.cadres.tests.factories import CadreFactory
+from apps.cadres.tests.tabs import get_tab
 from apps.core.models import AuditEvent, AuditOutcome, Job, JobStatus
 from apps.tolerance.constants import SanctionType
 from apps.tolerance.models import FollowUp, Mentor, ReuseAssessment, Sanction
-from apps.tolerance.tabs_sanctions import build_sanctions_tab, influence_badge
+from apps.tolerance.tabs_sanctions import (
+    build_sanctions_tab,
+    count_sanctions_tab,
+    influence_badge,
+)
 from apps.tolerance.tests.factories import MentorFactory, SanctionFactory
 
 pytestmark = pytest.mark.django_db
@@ -411,12 +416,38 @@ class TestTabAndBadge:
         for user in (officer_a, pillar_officer_b):
             assert self.tab(user, cadre) == {"count": 0, "hidden": True}
 
+    def test_count_for_pillar_holders_only(
+        self,
+        sanctions_officer_a,
+        officer_a,
+        pillar_officer_b,
+        sanction_a,
+        django_assert_num_queries,
+    ):
+        cadre = sanction_a.cadre
+        request = RequestFactory().get("/")
+        request.user = sanctions_officer_a
+        sanctions_officer_a.scope_rules()  # loaded once per request by the page already
+        with django_assert_num_queries(1):
+            assert count_sanctions_tab(request, cadre) == 1
+        for user in (officer_a, pillar_officer_b):
+            request.user = user
+            assert count_sanctions_tab(request, cadre) is None
+
     def test_cadre_page(self, sanctions_officer_a, officer_a, sanction_a):
-        url = reverse("cadres:cadre_detail", args=[sanction_a.cadre_id])
+        cadre_id = sanction_a.cadre_id
+        url = reverse("cadres:cadre_detail", args=[cadre_id])
         html = login(sanctions_officer_a).get(url).content.decode()
-        assert 'href="#tab-sanctions"' in html and 'data-testid="tab-sanctions"' in html
-        html = login(officer_a).get(url).content.decode()
+        assert 'href="#tab-sanctions"' in html and "处分与帮带（1）" in html
+        assert 'data-testid="tab-sanctions"' not in html  # the body comes with the tab
+        assert AuditEvent.objects.filter(action="tolerance.sanction.cadre_view").count() == 0
+        body = get_tab(login(sanctions_officer_a), cadre_id, "sanctions")
+        assert 'data-testid="tab-sanctions"' in body.content.decode()
+        assert AuditEvent.objects.filter(action="tolerance.sanction.cadre_view").count() == 1
+        plain = login(officer_a)
+        html = plain.get(url).content.decode()
         assert 'href="#tab-sanctions"' not in html and "甲纪发" not in html
+        assert get_tab(plain, cadre_id, "sanctions").status_code == 404
 
     def test_badge(self, sanction_a, today):
         until = sanction_a.influence_until
