@@ -2,19 +2,16 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from io import BytesIO
 
 from django.tasks import task
 from django.utils import timezone
-from openpyxl import Workbook
 
 from apps.cadres.selectors import cadre_list
-from apps.core import audit
-from apps.core.exports import cell as safe_cell
+from apps.core import audit, xlsx
 from apps.core.jobs import job_run
 from apps.core.models import Job
 
-from .export_columns import shown_columns
+from .export_columns import export_rows, shown_columns
 
 
 def _export(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
@@ -22,18 +19,11 @@ def _export(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
     queryset, _filter = cadre_list(actor=job.actor, params=job.params.get("filter", {}))
     job.total = queryset.count()
     job.save(update_fields=["total"])
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("干部名册")
     columns = shown_columns(job.params.get("hidden", []))
-    sheet.append([header for header, _ in columns])
-    rows = 0
-    for cadre in queryset.iterator(chunk_size=2000):
-        sheet.append([safe_cell(sheet, value(cadre) or "") for _, value in columns])
-        rows += 1
-        if rows % 200 == 0:
-            report(rows)
-    buffer = BytesIO()
-    workbook.save(buffer)
+    headers = [header for header, _, _ in columns]
+    content, rows = xlsx.write_workbook(
+        "干部名册", headers, export_rows(queryset, columns), report=report
+    )
     audit.record(
         action="cadre.export",
         actor=job.actor,
@@ -47,7 +37,7 @@ def _export(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
         },
     )
     stamp = datetime.now(tz=timezone.get_current_timezone()).strftime("%Y%m%d%H%M%S")
-    return f"干部名册_{stamp}.xlsx", buffer.getvalue()
+    return f"干部名册_{stamp}.xlsx", content
 
 
 @task()

@@ -1,6 +1,8 @@
 """Excel export of any list page: each list registers how to build its rows for an actor and the
-page's query parameters; one background task writes the workbook (constant memory, write-only
-openpyxl), audits it and hands the file to the job's owner.
+page's query parameters; one background task writes the workbook (streamed, constant memory:
+apps.core.xlsx), audits it and hands the file to the job's owner. Text is always written as
+text: a cell starting like a formula ("=HYPERLINK(…)", "-1+2", "@x") is never evaluated
+(CSV/formula injection).
 
 A list registers with `register(ListExport(...))` from its app's `exports` module, imported in
 `AppConfig.ready()` so the web process and the task worker know the same lists.
@@ -9,17 +11,13 @@ A list registers with `register(ListExport(...))` from its app's `exports` modul
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from io import BytesIO
 from typing import Any
 
 from django.http import QueryDict
 from django.tasks import task
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from . import audit
+from . import audit, xlsx
 from .jobs import job_run
 from .models import Job
 
@@ -55,21 +53,6 @@ def query_of(params: dict[str, list[str]]) -> QueryDict:
     return query
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """A cell value safe to hand to Excel: text that starts like a formula ("=HYPERLINK(…)", a
-    name typed as "=1+1") is written as text, never evaluated (CSV/formula injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        text = WriteOnlyCell(sheet, value=value)
-        text.data_type = "s"
-        return text
-    return value
-
-
 def _write(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
     export = REGISTRY[job.params["list"]]
     filters = job.params.get("filter", {})
@@ -77,17 +60,7 @@ def _write(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
     table = export.build(job.actor, query_of(filters))
     job.total = table.total
     job.save(update_fields=["total"])
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(export.title[:31])
-    sheet.append(table.headers)
-    rows = 0
-    for row in table.rows:
-        sheet.append([cell(sheet, v) for v in row])
-        rows += 1
-        if rows % 200 == 0:
-            report(rows)
-    buffer = BytesIO()
-    workbook.save(buffer)
+    content, rows = xlsx.write_workbook(export.title, table.headers, table.rows, report=report)
     audit.record(
         action="list.export",
         actor=job.actor,
@@ -102,7 +75,7 @@ def _write(job: Job, report: Callable[[int], None]) -> tuple[str, bytes]:
         },
     )
     stamp = datetime.now(tz=timezone.get_current_timezone()).strftime("%Y%m%d%H%M%S")
-    return f"{export.title}_{stamp}.xlsx", buffer.getvalue()
+    return f"{export.title}_{stamp}.xlsx", content
 
 
 @task()

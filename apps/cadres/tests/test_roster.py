@@ -126,3 +126,27 @@ def test_admin_roles_may_not_export(db):
     client.force_login(UserFactory(role=Role.SYSADMIN))
     assert client.post(URL).status_code == 403
     assert not Job.objects.exists()
+
+
+def test_parts_are_read_by_the_batch_ids_without_joining_the_cadre_table(officer_a, people):
+    """The batch's ids come from the scoped list; the part queries do not repeat the scope's join
+    (which scanned the whole cadre table once per batch), and a part of a cadre out of scope
+    never reaches a row."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    other = people["b"]  # county B: not in officer_a's scope
+    Education.objects.create(cadre=other, mode="full_time", level="doctorate", school="泄露大学")
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(roster.build_roster(officer_a, QueryDict("sort=name")).rows)
+    assert {r[1] for r in rows} == {"张伟", "李娜"}
+    assert all("泄露大学" not in str(cell) for r in rows for cell in r)
+    parts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(
+            t in q["sql"] for t in ("cadres_appointment", "cadres_rankrecord", "cadres_education")
+        )
+    ]
+    assert len(parts) == 3 and not any('"cadres_cadre"' in sql for sql in parts), parts
