@@ -90,10 +90,23 @@ def _table(document: object, rows: int, widths: Sequence[int]) -> Table:
     table._tbl.tblPr.append(layout_el)
     for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.w = Mm(width)  # LibreOffice/WPS lay out by the grid, Word by the cells
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Mm(width)
+    for tr in table._tbl.tr_lst:  # before any merge: one <w:tc> per grid column
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            _Cell(tc, table).width = Mm(width)
     return table
+
+
+def _at(table: Table, row: int, col: int) -> _Cell:
+    """The cell at grid position (row, col). `Table.cell` rebuilds the whole table's cell grid on
+    every call (a batch of 500 forms spent half its time there); this walks one row. Only for
+    positions that are not the continuation of a vertical merge (the form never writes to those)."""
+    grid = 0
+    for tc in table._tbl.tr_lst[row].tc_lst:
+        span = tc.grid_span
+        if grid <= col < grid + span:
+            return _Cell(tc, table)
+        grid += span
+    raise IndexError(f"no cell at ({row}, {col})")
 
 
 def _heights(table: Table, heights: Sequence[float]) -> None:
@@ -137,7 +150,7 @@ def _page1(document: object, form: FormData, lay: Layout) -> None:
     def value(
         row: int, col: int, text: str, key: str, *, to: int | None = None, **kw: object
     ) -> None:
-        cell = t.cell(row, col) if to is None else t.cell(row, col).merge(t.cell(row, to))
+        cell = _at(t, row, col) if to is None else _at(t, row, col).merge(_at(t, row, to))
         _write(cell, text, size=SIZES[c.get(key, "")], **kw)  # type: ignore[arg-type]
 
     for row, labels in enumerate(
@@ -148,7 +161,7 @@ def _page1(document: object, form: FormData, lay: Layout) -> None:
         )
     ):
         for i, label in enumerate(labels):
-            _write(t.cell(row, i * 2), label)
+            _write(_at(t, row, i * 2), label)
     value(0, 1, form.name, "name")
     value(0, 3, form.gender, "gender")
     value(0, 5, form.birth_and_age, "birth_and_age")
@@ -158,29 +171,29 @@ def _page1(document: object, form: FormData, lay: Layout) -> None:
     value(2, 1, form.party_join, "party_join")
     value(2, 3, form.work_start, "work_start")
     value(2, 5, form.health, "health")
-    _photo(t.cell(0, 6).merge(t.cell(3, 6)), form)
-    _write(t.cell(3, 0), "专业技\n术职务")
+    _photo(_at(t, 0, 6).merge(_at(t, 3, 6)), form)
+    _write(_at(t, 3, 0), "专业技\n术职务")
     value(3, 1, form.professional_title, "professional_title", to=2)
-    _write(t.cell(3, 3), "熟悉专业\n有何专长")
+    _write(_at(t, 3, 3), "熟悉专业\n有何专长")
     value(3, 4, form.expertise, "expertise", to=5)
-    _write(t.cell(4, 0).merge(t.cell(5, 0)), "学　历\n学　位")
+    _write(_at(t, 4, 0).merge(_at(t, 5, 0)), "学　历\n学　位")
     for row, label, edu, key in (
         (4, "全日制\n教　育", form.full_time, "full_time"),
         (5, "在　职\n教　育", form.in_service, "in_service"),
     ):
-        _write(t.cell(row, 1), label)
+        _write(_at(t, row, 1), label)
         value(row, 2, edu.degree, f"{key}_degree", to=3)
-        _write(t.cell(row, 4), "毕业院校\n系及专业")
+        _write(_at(t, row, 4), "毕业院校\n系及专业")
         value(row, 5, edu.school_major, f"{key}_school", to=6, align=LEFT)
     for row, label, text, key in (
         (6, "现任职务", form.current_post, "current_post"),
         (7, "拟任职务", form.proposed_post, "proposed_post"),
         (8, "拟免职务", form.proposed_removal, "proposed_removal"),
     ):
-        _write(t.cell(row, 0), label)
+        _write(_at(t, row, 0), label)
         value(row, 1, text, key, to=6, align=LEFT)
-    _write(t.cell(9, 0), "简\n\n\n\n历")
-    _resume(t.cell(9, 1).merge(t.cell(9, 6)), lay.resume_first)
+    _write(_at(t, 9, 0), "简\n\n\n\n历")
+    _resume(_at(t, 9, 1).merge(_at(t, 9, 6)), lay.resume_first)
 
 
 def _continuation(document: object, form: FormData, lines: Sequence[ResumeLine]) -> None:
@@ -189,8 +202,8 @@ def _continuation(document: object, form: FormData, lines: Sequence[ResumeLine])
     _font(paragraph.add_run(f"姓名：{form.name}"), 10.5)
     t = _table(document, 1, (21, 149))
     _heights(t, (240,))
-    _write(t.cell(0, 0), "简\n\n历\n\n（续）")
-    _resume(t.cell(0, 1), lines)
+    _write(_at(t, 0, 0), "简\n\n历\n\n（续）")
+    _resume(_at(t, 0, 1), lines)
 
 
 def _seal(cell: _Cell, text: str) -> None:
@@ -211,12 +224,12 @@ def _page2(document: object, form: FormData, lay: Layout) -> None:
         (1, "年度考\n核结果", form.assessments),
         (2, "任\n免\n理\n由", form.reason),
     ):
-        _write(t.cell(row, 0), label)
-        _write(t.cell(row, 1).merge(t.cell(row, 6)), text, align=LEFT, top=True)
-    _write(t.cell(3, 0).merge(t.cell(3 + family_rows, 0)), "家庭主要成员及重要社会关系")
+        _write(_at(t, row, 0), label)
+        _write(_at(t, row, 1).merge(_at(t, row, 6)), text, align=LEFT, top=True)
+    _write(_at(t, 3, 0).merge(_at(t, 3 + family_rows, 0)), "家庭主要成员及重要社会关系")
     for col, label in enumerate(("称谓", "姓　名", "年龄", "政治\n面貌"), start=1):
-        _write(t.cell(3, col), label, size=10.5)
-    _write(t.cell(3, 5).merge(t.cell(3, 6)), "工作单位及职务", size=10.5)
+        _write(_at(t, 3, col), label, size=10.5)
+    _write(_at(t, 3, 5).merge(_at(t, 3, 6)), "工作单位及职务", size=10.5)
     for i in range(family_rows):
         row = 4 + i
         member = form.family[i] if i < len(form.family) else None
@@ -231,20 +244,20 @@ def _page2(document: object, form: FormData, lay: Layout) -> None:
             else ("", "", "", "")
         )
         for col, text in enumerate(texts, start=1):
-            _write(t.cell(row, col), text, size=10.5)
+            _write(_at(t, row, col), text, size=10.5)
         _write(
-            t.cell(row, 5).merge(t.cell(row, 6)),
+            _at(t, row, 5).merge(_at(t, row, 6)),
             member.work if member else "",
             size=10.5,
             align=LEFT,
         )
     report = 4 + family_rows
-    _write(t.cell(report, 0), "呈\n报\n单\n位")
-    _seal(t.cell(report, 1).merge(t.cell(report, 6)), form.reporting_unit)
-    _write(t.cell(report + 1, 0), "审批\n机关\n意见")
-    _seal(t.cell(report + 1, 1).merge(t.cell(report + 1, 4)), form.approval_opinion)
-    _write(t.cell(report + 1, 5), "行政\n机关\n任免\n意见")
-    _seal(t.cell(report + 1, 6), form.admin_opinion)
+    _write(_at(t, report, 0), "呈\n报\n单\n位")
+    _seal(_at(t, report, 1).merge(_at(t, report, 6)), form.reporting_unit)
+    _write(_at(t, report + 1, 0), "审批\n机关\n意见")
+    _seal(_at(t, report + 1, 1).merge(_at(t, report + 1, 4)), form.approval_opinion)
+    _write(_at(t, report + 1, 5), "行政\n机关\n任免\n意见")
+    _seal(_at(t, report + 1, 6), form.admin_opinion)
     footer: Paragraph = document.add_paragraph()  # type: ignore[attr-defined]
     footer.paragraph_format.tab_stops.add_tab_stop(Mm(170), alignment=RIGHT)
     _font(footer.add_run(f"填表人：{form.filled_by}\t填表时间：{form.on_text}"), 10.5)
