@@ -38,7 +38,7 @@ def decrypt(token: str) -> str:
 def search_hash(number: str) -> str:
     """Keyed hash used for exact lookups without storing the number in clear."""
     key = _keys(settings.ID_NUMBER_KEY)[1]
-    return hmac.new(key, number.strip().upper().encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, number.strip().upper().encode(), hashlib.sha256).hex()
 
 
 def protect(number: str) -> tuple[str, str, str]:

@@ -16,6 +16,9 @@ from functools import lru_cache
 from itertools import batched
 from typing import Any
 
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.accounts.models import Role
@@ -74,6 +77,17 @@ def _reconcile_identity(row: ParsedRow, id_birth: date, id_gender: str) -> None:
             values["birth_date"] = id_birth
         else:
             row.add("birth_date", f"出生年月与公民身份号码不一致（号码中为{id_birth:%Y.%m.%d}）")
+
+
+def _hash_in(hashes: tuple[str, ...]) -> Any:
+    """id_number_hash IN hashes; on PostgreSQL as = ANY(one array parameter), which spares
+    building and sending a thousand placeholders per query (the plan is the same index scan)."""
+    if connection.vendor != "postgresql":
+        return Q(id_number_hash__in=hashes)
+    quote = connection.ops.quote_name
+    column = f"{quote(Cadre._meta.db_table)}.{quote('id_number_hash')}"
+    # Names from the model; the hashes go as one bound parameter.
+    return RawSQL(f"{column} = ANY(%s)", [list(hashes)], output_field=BooleanField())  # noqa: S611
 
 
 class CadreRecordType(RecordType):
@@ -158,7 +172,7 @@ class CadreRecordType(RecordType):
         found: dict[str, list[Existing]] = {}
         fields = [f for f in COMPARED if f != "unit_id"]
         for chunk in _chunks(hashes):
-            qs = Cadre.objects.unscoped_for_jobs_and_migrations().filter(id_number_hash__in=chunk)
+            qs = Cadre.objects.unscoped_for_jobs_and_migrations().filter(_hash_in(chunk))
             if lock:
                 qs = qs.select_for_update()
             for row in qs.values("pk", "id_number_hash", "unit_id", "deleted_at", *fields):
@@ -212,12 +226,22 @@ class CadreRecordType(RecordType):
     ) -> dict[str, int]:
         done = created = updated = 0
         touched: dict[tuple[int, str], int] = {}  # (unit, 干部管理权限) -> one record written
-        for chunk in _chunks(plan.creates):
-            records = write_created(chunk)
+        batches: list[list[dict[str, Any]]] = []
+
+        def new_rows() -> Iterator[dict[str, Any]]:
+            for chunk in _chunks(plan.creates):
+                batches.append(created_rows(chunk))
+                yield from batches[-1]
+
+        # One COPY for all new records: the rows of a batch are built while the database
+        # stores the previous ones. The audit rows follow, in the same transaction.
+        ids = iter(bulk.insert(Cadre, new_rows(), len(plan.creates)))
+        for rows in batches:
+            records = [_created(next(ids), row) for row in rows]
             touched.update(((c.unit_id, c.managed_by), c.pk) for c in records)
             _audit_batch(actor, source, created=records)
             created += len(records)
-            done += len(chunk)
+            done += len(rows)
             report(done)
         for chunk in _chunks(plan.updates):
             changes = write_updated(chunk)
@@ -232,22 +256,37 @@ class CadreRecordType(RecordType):
 
 @lru_cache(maxsize=50_000)
 def _pinyin(name: str) -> tuple[str, str]:
-    """pinyin_of, remembered: given names repeat across 100,000 rows."""
+    """pinyin_of, remembered: names repeat across 100,000 rows."""
     return pinyin_of(name)
 
 
-def write_created(chunk: tuple[tuple[dict[str, Any], str], ...]) -> list[Cadre]:
-    """Insert one batch of new cadres with the services' derived fields."""
-    records = []
+@dataclass(frozen=True)
+class Created:
+    """A record written by the import: what the audit and the scope re-check need."""
+
+    pk: int
+    name: str
+    id_number_masked: str
+    unit_id: int
+    managed_by: str
+
+
+def created_rows(chunk: tuple[tuple[dict[str, Any], str], ...]) -> list[dict[str, Any]]:
+    """The rows of one batch of new cadres, with the services' derived fields."""
+    rows = []
     for values, number in chunk:
-        cadre = Cadre(**values)
-        cadre.name_pinyin, cadre.name_initials = _pinyin(cadre.name)
-        cadre.id_number_encrypted, cadre.id_number_hash, cadre.id_number_masked = identity.protect(
-            number
-        )
-        records.append(cadre)
-    bulk.insert(Cadre, records, key="id_number_hash")
-    return records
+        row = dict(values)
+        row["name_pinyin"], row["name_initials"] = _pinyin(values["name"])
+        encrypted, digest, masked = identity.protect(number)
+        row["id_number_encrypted"] = encrypted
+        row["id_number_hash"] = digest
+        row["id_number_masked"] = masked
+        rows.append(row)
+    return rows
+
+
+def _created(pk: int, row: dict[str, Any]) -> Created:
+    return Created(pk, row["name"], row["id_number_masked"], row["unit_id"], row["managed_by"])
 
 
 def write_updated(
@@ -277,7 +316,7 @@ def _audit_batch(
     actor: Any,
     source: Mapping[str, Any],
     *,
-    created: list[Cadre] | None = None,
+    created: list[Created] | None = None,
     updated: list[tuple[int, dict[str, Any], dict[str, Any]]] | None = None,
 ) -> None:
     detail: dict[str, Any] = dict(source)

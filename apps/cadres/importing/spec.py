@@ -87,15 +87,25 @@ class ParsedRow:
         return not self.problems
 
 
+_MISSING = object()
+MEMO_LIMIT = 50_000  # distinct texts remembered per column (dates, coded values, codes)
+
+
 class Parser:
     """Reads one field's cells; built once per import (lookups precomputed). Text cells take a
-    fast path: this runs for every cell of up to 100,000 rows, twice (preview and commit)."""
+    fast path: this runs for every cell of up to 100,000 rows, twice (preview and commit).
+    Dates, coded values and codes repeat across rows, so the outcome of each distinct text of
+    those columns (the value, or the reason it is refused) is remembered: parsing is a pure
+    function of the text and `today`, so a remembered outcome is the outcome."""
 
     def __init__(self, spec: Field, *, today: date) -> None:
         self.spec = spec
         self.kind = spec.kind
         self.today = today
         self.table = spec.lookup() if spec.kind is Kind.CHOICE else {}
+        self.memo: dict[str, Any] | None = (
+            {} if spec.kind in (Kind.DATE, Kind.CHOICE, Kind.CODE) else None
+        )
 
     def _blank(self) -> Any:
         if self.spec.required:
@@ -103,6 +113,22 @@ class Parser:
         return None if self.kind is Kind.DATE else ""
 
     def __call__(self, raw: Any) -> Any:
+        memo = self.memo
+        if memo is None or raw.__class__ is not str:
+            return self._parse(raw)
+        found = memo.get(raw, _MISSING)
+        if found is _MISSING:
+            try:
+                found = self._parse(raw)
+            except CellError as exc:
+                found = exc
+            if len(memo) < MEMO_LIMIT:
+                memo[raw] = found
+        if isinstance(found, CellError):
+            raise CellError(*found.args)
+        return found
+
+    def _parse(self, raw: Any) -> Any:
         kind = self.kind
         if raw.__class__ is str:
             text = raw.strip()
@@ -117,6 +143,8 @@ class Parser:
                 found = self.table.get(text)
                 if found is not None:
                     return found
+            elif kind is Kind.ID_NUMBER and raw.isascii() and raw.isalnum():
+                return id_number_text(raw, plain=True)
         elif is_blank(raw):
             return self._blank()
         spec = self.spec

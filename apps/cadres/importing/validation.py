@@ -158,27 +158,30 @@ def parse_rows(
     report: Callable[[int], None] | None = None,
 ) -> list[ParsedRow]:
     """Read every cell of every row with its field's parser (formula cells are problems)."""
-    parsers = [(index, spec, Parser(spec, today=today)) for index, spec in columns.fields]
+    parsers = [
+        (index, spec.name, spec.kind is Kind.DATE, Parser(spec, today=today))
+        for index, spec in columns.fields
+    ]
     formulas = table.formulas
     rows: list[ParsedRow] = []
     for done, (line, cells) in enumerate(table.rows, start=1):
         row = ParsedRow(line, cells=cells)
+        values = row.values
         width = len(cells)
-        for index, spec, parse in parsers:
-            raw = cells[index] if index < width else None
+        for index, name, is_date, parse in parsers:
             if formulas and (line, index) in formulas:
-                row.add(spec.name, FORMULA_MESSAGE)
+                row.add(name, FORMULA_MESSAGE)
                 continue
             try:
-                value = parse(raw)
+                value = parse(cells[index] if index < width else None)
             except CellError as exc:
-                row.add(spec.name, str(exc))
+                row.add(name, str(exc))
                 continue
-            if spec.kind is Kind.DATE and value is not None:
+            if is_date and value is not None:
                 if value.month_only:
-                    row.month_only.add(spec.name)
+                    row.month_only.add(name)
                 value = value.value
-            row.values[spec.name] = value
+            values[name] = value
         for index in columns.ignored:
             if index < width and cell_text(cells[index]):
                 row.add("", f"{column_letter(index)}列没有列名却填有内容，请补上模板列名或删除")

@@ -150,15 +150,17 @@ def parse_choice(raw: Any, *, lookup: Mapping[str, str], label: str, options: li
     raise CellError(f"“{cell_text(raw)}”不是有效的{label}（可选：{hint}）")
 
 
-def id_number_text(raw: Any) -> str:
-    """The text of a 公民身份号码 cell; a number cell has lost its last digits already."""
+def id_number_text(raw: Any, *, plain: bool = False) -> str:
+    """The text of a 公民身份号码 cell; a number cell has lost its last digits already.
+    `plain`: the caller knows `raw` is a string of ASCII letters and digits only, which
+    cell_text and compact leave as it is (the common case, read without them)."""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if float(raw) >= 1e15:
             raise CellError(
                 "公民身份号码被Excel存成了数值，末几位已丢失；请将该列设为文本格式后重新录入"
             )
         return cell_text(raw)
-    text = compact(cell_text(raw))
+    text = raw if plain else compact(cell_text(raw))
     if _SCIENTIFIC.match(text):
         raise CellError(
             "公民身份号码显示为科学计数法，末几位已丢失；请将该列设为文本格式后重新录入"

@@ -184,6 +184,32 @@ class TestZipBomb:
         assert refused(data) == "文件已损坏，无法作为Excel工作簿打开"
 
 
+class TestFormulaScan:
+    """The quick scan for formula tags while inflating (a substring test first, then the
+    pattern) finds every form of the tag, also across the 1 MB read chunks."""
+
+    @pytest.mark.parametrize(
+        ("xml", "found"),
+        [
+            (b'<c r="A1"><f>1+1</f><v>2</v></c>', True),
+            (b'<c r="A2"><f t="shared" si="0"/></c>', True),
+            (b'<x:c r="A1"><x:f>SUM(A2:A3)</x:f></x:c>', True),
+            (b'<c r="A1" t="inlineStr"><is><t>&lt;f&gt; :f f</t></is></c>', False),
+            (b"<c><v>1</v></c>", False),
+        ],
+    )
+    def test_tags(self, xml, found):
+        from apps.cadres.importing.readers import _inflate_checked
+
+        member = "xl/worksheets/sheet1.xml"
+        head = b"<sheetData>"
+        split = 1024 * 1024 - len(head) - xml.find(b"f")  # the chunk ends right before the f
+        for padding in (0, split):  # the tag inside one read chunk, or across two
+            data = zip_of({member: b" " * padding + head + xml + b"</sheetData>"})
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                assert _inflate_checked(archive, member) is found
+
+
 class TestLayout:
     def test_merged_header_cells(self, city, officer_a):
         book = Workbook()

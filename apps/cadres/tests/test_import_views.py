@@ -210,7 +210,7 @@ class TestPreviewAndCommit:
         def killed(chunk):
             raise RuntimeError("worker killed")
 
-        monkeypatch.setattr(cadre_type, "write_created", killed)
+        monkeypatch.setattr(cadre_type, "created_rows", killed)
         commit(client, job, django_capture_on_commit_callbacks)
         failed = Job.objects.get(kind="import_commit")
         assert failed.status == JobStatus.FAILED and not Cadre.objects.exists()
