@@ -6,15 +6,21 @@ outside that scope are EXCLUDED — never rendered — and reported: in the job'
 row. A batch with nothing in scope is refused before a job starts (views/appointment_form.py).
 """
 
+import multiprocessing
+import os
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from io import BytesIO
 from itertools import batched
+from typing import Any
 
+from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
+from apps.cadres import form_renderer
 from apps.cadres.appointment_form import build_many, visible_ids
 from apps.core import audit
 from apps.core.exceptions import DomainError
@@ -43,6 +49,13 @@ def batch_title(fmt: str, printed: int, excluded: int) -> str:
     return title + "）"
 
 
+def _processes(chunks: int) -> int:
+    """Renderer processes for a batch: WeasyPrint is CPU-bound, so a batch uses the worker
+    machine's cores (setting APPOINTMENT_FORM_PROCESSES, default min(cores, 4); 1 = in-process)."""
+    wanted = getattr(settings, "APPOINTMENT_FORM_PROCESSES", None) or min(os.cpu_count() or 1, 4)
+    return max(1, min(int(wanted), chunks))
+
+
 def _pdf(
     job: Job, ids: list[int], on: date, report: Callable[[int], None], excluded: list[int]
 ) -> tuple[bytes, list[int]]:
@@ -51,20 +64,37 @@ def _pdf(
 
     from apps.cadres.appointment_form.pdf import render_pdf
 
-    writer = PdfWriter()
-    printed: list[int] = []
-    for chunk in batched(ids, CHUNK):
+    chunks: list[list[Any]] = []
+    for chunk in batched(ids, CHUNK):  # the database work stays in the job's own process
         forms, lost = build_many(chunk, actor=job.actor, on=on)
         excluded += lost
         if forms:
-            base = len(printed)
-
-            def progress(n: int, base: int = base) -> None:
-                report(base + n)
-
-            pdf = render_pdf(forms, progress=progress)
-            writer.append(PdfReader(BytesIO(pdf)))
-        printed += [f.cadre_id for f in forms]
+            chunks.append(forms)
+    printed = [f.cadre_id for forms in chunks for f in forms]
+    workers = _processes(len(chunks))
+    if workers == 1:
+        done = 0
+        pdfs = []
+        for forms in chunks:
+            pdfs.append(form_renderer.render_chunk(forms))
+            done += len(forms)
+            report(done)
+    else:
+        # Spawned (not forked) renderers: they must not inherit the job's database connection.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=form_renderer.setup
+        ) as pool:
+            pdfs, done = [], 0
+            for forms, pdf in zip(
+                chunks, pool.map(form_renderer.render_chunk, chunks), strict=True
+            ):
+                pdfs.append(pdf)
+                done += len(forms)
+                report(done)
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(BytesIO(pdf)))
     if excluded:
         notice = render_pdf([], notice=excluded_notice(excluded, len(printed)))
         writer.append(PdfReader(BytesIO(notice)))

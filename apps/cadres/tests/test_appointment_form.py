@@ -430,6 +430,35 @@ class TestBatch:
         assert event.detail["cadre_ids"] == [zhang.pk, second.pk]
         assert event.detail["excluded"] == [other_county.pk]
 
+    def test_chunks_rendered_in_renderer_processes_keep_their_order(
+        self,
+        client,
+        zhang,
+        city,
+        officer_a,
+        settings,
+        monkeypatch,
+        django_capture_on_commit_callbacks,
+    ):
+        """A batch of several chunks is laid out by spawned renderer processes (the worker's
+        cores) and merged in the selection's order, progress counted per chunk."""
+        from apps.cadres import tasks_forms
+
+        monkeypatch.setattr(tasks_forms, "CHUNK", 1)
+        settings.APPOINTMENT_FORM_PROCESSES = 2
+        second = CadreFactory(name="王二", unit=city.county_a_town)
+        third = CadreFactory(name="李三", unit=city.county_a_town)
+        ids = [second.pk, zhang.pk, third.pk]
+        self.post(
+            login(client, officer_a),
+            {"ids": [str(i) for i in ids], "on": "2026-01-15"},
+            django_capture_on_commit_callbacks,
+        )
+        job = Job.objects.get(kind="appointment_forms")
+        assert job.status == JobStatus.DONE and job.progress == job.total == 3
+        text = pdf_text(job.result_file.read())
+        assert text.index("王二") < text.index("张建国") < text.index("李三")
+
     def test_zip_of_docx(self, client, zhang, city, officer_a, django_capture_on_commit_callbacks):
         second = CadreFactory(name="王二", unit=city.county_a_town)
         self.post(
