@@ -1,6 +1,7 @@
 """Shared fixtures: a small city with two counties, officers scoped to each, and a leader."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -77,25 +78,29 @@ def _empty_cache() -> None:
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _work_calendar(request: pytest.FixtureRequest) -> None:
-    """The work calendar as migration core/0006 seeds it. A transactional test (the browser
-    flows) flushes every table when it ends, so later tests of the same worker seed it again
-    (inside their own transaction, rolled back with it)."""
-    marker = request.node.get_closest_marker("django_db")
-    names = set(request.fixturenames)
-    if marker is None and not names & {"db", "transactional_db", "live_server"}:
-        return
-    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
-        names & {"transactional_db", "live_server"}
-    )
-    request.getfixturevalue("transactional_db" if transactional else "db")
+def _seed_work_calendar() -> None:
+    """The work calendar as migration core/0006 seeds it, if the table is empty."""
+    import importlib
+
     from django.apps import apps as django_apps
 
     from apps.core.models import CalendarYear
 
     if not CalendarYear.objects.exists():
-        import importlib
+        importlib.import_module("apps.core.migrations.0006_seed_calendar").seed(django_apps, None)
 
-        seed = importlib.import_module("apps.core.migrations.0006_seed_calendar").seed
-        seed(django_apps, None)
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A transactional test (the browser flows) flushes every table when it ends, the work
+    calendar seeded by a migration included: seed it again once the flush is done, outside any
+    test, so later tests of this worker — Django TestCase classes' setUpTestData too — find it."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    if (marker and marker.kwargs.get("transaction")) or names & {"transactional_db", "live_server"}:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed_work_calendar()
+    return result
