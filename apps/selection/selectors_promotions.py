@@ -78,7 +78,7 @@ def batch_promotions(*, actor: Any, batch: PromotionBatch) -> QuerySet[Promotion
     return (
         Promotion.objects.visible_to(actor)
         .filter(batch=batch)
-        .select_related("cadre__unit", "unit", "post")
+        .select_related("cadre__unit", "unit", "post", "publicity")
         .order_by("id")
     )
 
