@@ -96,6 +96,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     calendar seeded by a migration included: seed it again once the flush is done, outside any
     test, so later tests of this worker — Django TestCase classes' setUpTestData too — find it."""
     result = yield
+    if nextitem is None:  # the session's fixtures (the test database itself) are gone already
+        return result
     marker = item.get_closest_marker("django_db")
     names = set(getattr(item, "fixturenames", ()))
     if (marker and marker.kwargs.get("transaction")) or names & {"transactional_db", "live_server"}:
