@@ -12,7 +12,7 @@ from typing import Any
 
 from apps.cadres.constants import RankGrade
 from apps.core.rulesets import params_on
-from apps.selection import rules, rules_rank
+from apps.selection import rules, rules_negative, rules_rank
 from apps.selection.constants import MeritGround, Outcome
 from apps.selection.facts import CadreFacts, Waiver
 from apps.selection.params import RANK_STEPS
@@ -143,16 +143,16 @@ def tier_checks(
             facts, tier, on, int(p.get(f"{PREFIX}party_age_years.{tier}", 0)), target.party_post
         ),
         rules.age_limit(facts, tier, on, int(p.get(f"{PREFIX}max_age.{tier}", 0))),
-        rules.last_year_grades(facts, on, _p(p, "recent_competent_years")),
-        rules.influence(facts, on),
-        *rules.flags(
+        rules_negative.last_year_grades(facts, on, _p(p, "recent_competent_years")),
+        rules_negative.influence(facts, on),
+        *rules_negative.flags(
             facts,
             on,
             rules.BLOCKING_FLAGS,
             "ELG-24-1",
             "《党政领导干部选拔任用工作条例》第二十四条",
         ),
-        rules.tolerated(facts),
+        rules_negative.tolerated(facts),
     ]
 
 
@@ -176,15 +176,15 @@ def rank_checks(
             )
         )
     checks += [
-        rules.influence(facts, on, rule="ELG-24-2", item="（二）"),
-        *rules.flags(
+        rules_negative.influence(facts, on, rule="ELG-24-2", item="（二）"),
+        *rules_negative.flags(
             facts,
             on,
             rules.RANK_BLOCKING_FLAGS,
             "ELG-24-2",
             "《公务员职务与职级并行规定》第二十一条",
         ),
-        rules.tolerated(facts),
+        rules_negative.tolerated(facts),
     ]
     return checks
 

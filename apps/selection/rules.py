@@ -7,7 +7,6 @@ a period of N months beginning on S is complete on add_months(S, N)); cumulative
 merged first, so an overlap is never counted twice.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -19,9 +18,10 @@ from apps.cadres.constants import (
     PoliticalStatus,
 )
 from apps.cadres.rules import age_on
-from apps.core.dates import add_months, whole_months
+from apps.core.dates import add_months
 from apps.selection.constants import NegativeFlagKind, Outcome
 from apps.selection.facts import GRASSROOTS_LEVELS, CadreFacts, Period
+from apps.selection.periods import month_floor_reached, served_months
 from apps.units.constants import TIER_ORDER, Tier, tier_is_principal
 
 
@@ -80,7 +80,7 @@ BLOCKING_FLAGS = frozenset(NegativeFlagKind.values)
 RANK_BLOCKING_FLAGS = frozenset({NegativeFlagKind.UNDER_INVESTIGATION.value})
 
 
-def _d(day: date | None) -> str:
+def iso(day: date | None) -> str:
     return "" if day is None else day.isoformat()
 
 
@@ -96,57 +96,6 @@ def level_of(tier: str) -> int:
 def effective_tier(facts: CadreFacts) -> str:
     """The cadre's current leadership tier, else the tier equivalent to their 职级, else ""."""
     return facts.tier or RANK_TIER.get(facts.rank, "")
-
-
-# --- periods ----------------------------------------------------------------------------------
-
-
-def merge(periods: Iterable[Period], on: date) -> list[tuple[date, date]]:
-    """Periods cut at `on` (exclusive) and merged where they overlap or touch."""
-    spans = sorted((p.start, min(p.end, on) if p.end else on) for p in periods if p.start < on)
-    merged: list[tuple[date, date]] = []
-    for start, end in spans:
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-# Leftover days of separate spans are added up, each 31 of them counted as one month (derived:
-# a single span's leftover is at most 30 days, so one span is counted exactly, never overstated).
-DAYS_PER_LEFTOVER_MONTH = 31
-
-
-def served_months(periods: Iterable[Period], on: date) -> int:
-    """Whole months served over merged periods by `on` (the day judged not counted): whole
-    calendar months of each span, plus the leftover days of all spans together, 31 to a month."""
-    months = days = 0
-    for start, end in merge(periods, on):
-        m, d = whole_months(start, end)
-        months, days = months + m, days + d
-    return months + days // DAYS_PER_LEFTOVER_MONTH
-
-
-def month_floor_reached(periods: tuple[Period, ...], on: date, months: int) -> date | None:
-    """The first day from `on` on which `periods` reach `months`, if a running period continues;
-    None if nothing is running (the fact will not change by waiting)."""
-    if not any(p.end is None or p.end > on for p in periods):
-        return None
-    if len(periods) == 1 and periods[0].end is None:  # one running period: its anniversary
-        return max(add_months(periods[0].start, months), on)
-    low, high = on, add_months(on, months + 1)
-    if served_months(periods, high) < months:
-        return None  # the running periods end first
-    while low < high:  # served_months is monotone in the day judged
-        mid = low + (high - low) // 2
-        if served_months(periods, mid) >= months:
-            high = mid
-        else:
-            low = mid + timedelta(days=1)
-    return low
 
 
 def _duration_check(
@@ -183,7 +132,7 @@ ART_8 = "《党政领导干部选拔任用工作条例》第八条"
 def work_years(facts: CadreFacts, target: str, on: date, years: int) -> Check:
     """ELG-8-1 — 条例 第八条第(一)项: 提任县处级领导职务的，应当具有5年以上工龄."""
     if target not in DIVISION_AND_ABOVE:
-        return _na("ELG-8-1", f"{ART_8}第（一）项", "工龄", "提任乡科级领导职务不作要求")
+        return not_applicable("ELG-8-1", f"{ART_8}第（一）项", "工龄", "提任乡科级领导职务不作要求")
     if facts.work_start_date is None:
         return Check(
             "ELG-8-1",
@@ -209,7 +158,9 @@ def grassroots_years(facts: CadreFacts, target: str, on: date, years: int) -> Ch
     Counted: posts in county and township units, and frontline service the organization
     department counts as grassroots (FRONT-4)."""
     if target not in DIVISION_AND_ABOVE:
-        return _na("ELG-8-1", f"{ART_8}第（一）项", "基层工作经历", "提任乡科级领导职务不作要求")
+        return not_applicable(
+            "ELG-8-1", f"{ART_8}第（一）项", "基层工作经历", "提任乡科级领导职务不作要求"
+        )
     periods = tuple(p for p in facts.posts if p.unit_level in GRASSROOTS_LEVELS)
     return _duration_check(
         rule="ELG-8-1",
@@ -227,7 +178,7 @@ def lower_posts(facts: CadreFacts, target: str, on: date, minimum: int) -> Check
     title = "下一级两个以上职位任职经历"
     article = f"{ART_8}第（二）项"
     if target not in DIVISION_AND_ABOVE:
-        return _na("ELG-8-2", article, title, "提任乡科级领导职务不作要求")
+        return not_applicable("ELG-8-2", article, title, "提任乡科级领导职务不作要求")
     lower = level_of(target) + 1
     held = {p.post_id for p in facts.posts if p.start <= on and level_of(p.tier) == lower}
     ok = len(held) >= minimum
@@ -248,7 +199,7 @@ def tenure(facts: CadreFacts, target: str, on: date, deputy_years: int, lower_ye
     正职提任上级副职的，应当在下级正职岗位工作3年以上 (县处级以上)."""
     article = f"{ART_8}第（三）项"
     if target not in DIVISION_AND_ABOVE:
-        return _na("ELG-8-3", article, "任职年限", "提任乡科级领导职务不作要求")
+        return not_applicable("ELG-8-3", article, "任职年限", "提任乡科级领导职务不作要求")
     # The tier just below the target: the same level's deputy, or the lower level's principal.
     source = TIERS[TIER_ORDER[target] + 1]
     years = deputy_years if tier_is_principal(target) else lower_years
@@ -346,7 +297,9 @@ def party_age(facts: CadreFacts, target: str, on: date, years: int, party_post: 
     article = f"{ART_8}第（七）项；《中国共产党章程》第七条"
     title = "党龄"
     if not party_post or years == 0:
-        return _na("ELG-8-6", article, title, "非党的领导职务" if not party_post else "未设要求")
+        return not_applicable(
+            "ELG-8-6", article, title, "非党的领导职务" if not party_post else "未设要求"
+        )
     need = f"{years}年以上党龄"
     if facts.political_status not in PARTY_MEMBER_STATUSES:
         return Check("ELG-8-6", article, title, "非中共党员", need, Outcome.FAIL)
@@ -380,7 +333,7 @@ def party_age(facts: CadreFacts, target: str, on: date, years: int, party_post: 
 def age_limit(facts: CadreFacts, target: str, on: date, max_age: int) -> Check:
     """Local age limits for a tier (configured; 0 = none). Time never cures it."""
     if max_age == 0:
-        return _na("AGE-LOCAL", "本地规定", "年龄", "未设年龄上限")
+        return not_applicable("AGE-LOCAL", "本地规定", "年龄", "未设年龄上限")
     age = age_on(facts.birth_date, on)
     ok = age <= max_age
     return Check(
@@ -478,7 +431,7 @@ def exceptional_limits(
                 "ELG-9-3",
                 article,
                 "破格：提拔任职满1年",
-                f"上次提拔 {_d(facts.last_promotion)}",
+                f"上次提拔 {iso(facts.last_promotion)}",
                 f"满{months_since_promotion}个月",
                 Outcome.PASS if ok else Outcome.FAIL,
                 passes_on=None if ok else ready,
@@ -487,118 +440,5 @@ def exceptional_limits(
     return checks
 
 
-# --- ELG-24-1: the negative list ---------------------------------------------------------------
-
-ART_24 = "《党政领导干部选拔任用工作条例》第二十四条"
-
-
-def last_year_grades(facts: CadreFacts, on: date, years: int) -> Check:
-    """ELG-24-1(3) — 条例 第二十四条第(三)项: 上一年年度考核结果为基本称职以下等次的，不得列为
-    考察对象 (localities may look further back: `years`)."""
-    wanted = list(range(on.year - years, on.year))
-    missing = [y for y in wanted if y not in facts.grades]
-    bad = [y for y in wanted if facts.grades.get(y) in BAD_GRADES]
-    ungraded = [y for y in wanted if facts.grades.get(y) == AnnualGrade.NOT_GRADED]
-    shown = "、".join(f"{y}年{GRADE_LABELS[facts.grades[y]]}" for y in wanted if y in facts.grades)
-    threshold = "上一年度称职以上" if years == 1 else f"近{years}年称职以上"
-    if bad:
-        return Check("ELG-24-1", f"{ART_24}第（三）项", "年度考核", shown, threshold, Outcome.FAIL)
-    if ungraded:
-        return Check(
-            "ELG-24-1",
-            f"{ART_24}第（三）项",
-            "年度考核",
-            shown,
-            threshold,
-            Outcome.WARN,
-            note="不定等次：请核实原因",
-        )
-    if missing:
-        return Check(
-            "ELG-24-1",
-            f"{ART_24}第（三）项",
-            "年度考核",
-            shown or "、".join(f"{y}年无结果" for y in missing),
-            threshold,
-            Outcome.UNKNOWN,
-            note="年度考核结果尚未提交，请核实",
-        )
-    return Check("ELG-24-1", f"{ART_24}第（三）项", "年度考核", shown, threshold, Outcome.PASS)
-
-
-def influence(facts: CadreFacts, on: date, rule: str = "ELG-24-1", item: str = "（六）") -> Check:
-    """ELG-24-1(6) — 条例 第二十四条第(六)项 (and ELG-24-2(2), 并行规定 第二十一条): 受到诫勉、
-    组织处理或者党纪政务处分等影响期未满的，不得列为考察对象 / 不得晋升职级. The period comes
-    from the tolerance pillar (DIS-CALC-1); the kind of sanction is not shown here."""
-    article = (
-        f"{ART_24}第{item}项" if rule == "ELG-24-1" else "《公务员职务与职级并行规定》第二十一条"
-    )
-    if not facts.influence:
-        return Check(rule, article, "处分/诫勉影响期", "不在影响期内", "不在影响期内", Outcome.PASS)
-    until = facts.influence_until
-    fact = f"影响期至{_d(until)}" if until else "影响期内（无固定期满日）"
-    return Check(
-        rule,
-        article,
-        "处分/诫勉影响期",
-        fact,
-        "不在影响期内",
-        Outcome.FAIL,
-        passes_on=until + timedelta(days=1) if until else None,
-    )
-
-
-def flags(
-    facts: CadreFacts, on: date, kinds: frozenset[str], rule: str, article: str
-) -> list[Check]:
-    """Recorded negative facts in force on `on` (ELG-24-1 items (1)(2)(4)(5)(7); ELG-24-2(3)).
-    A flag ending on a known day passes the day after."""
-    checks = []
-    for flag in facts.flags:
-        if flag.kind not in kinds or flag.start > on or (flag.end and flag.end < on):
-            continue
-        label = FLAG_LABELS.get(flag.kind, flag.kind)
-        if flag.exempt:
-            checks.append(
-                Check(
-                    rule,
-                    article,
-                    label,
-                    "特殊岗位需要",
-                    "无此情形",
-                    Outcome.WARN,
-                    note="按特殊岗位需要不作限制",
-                )
-            )
-            continue
-        checks.append(
-            Check(
-                rule,
-                article,
-                label,
-                f"自{_d(flag.start)}起",
-                "无此情形",
-                Outcome.FAIL,
-                passes_on=flag.end + timedelta(days=1) if flag.end else None,
-            )
-        )
-    return checks
-
-
-def tolerated(facts: CadreFacts) -> Check:
-    """TOL-5 (激励意见; 各地容错纠错办法): a mistake found tolerable is not held against the cadre
-    in promotion. Shown so that nobody mistakes it for a blocker."""
-    if not facts.tolerated:
-        return _na("TOL-5", "容错纠错办法（TOL-5）", "容错免责事项", "无")
-    return Check(
-        "TOL-5",
-        "容错纠错办法（TOL-5）",
-        "容错免责事项",
-        f"{facts.tolerated}项",
-        "不作为影响提拔的依据",
-        Outcome.PASS,
-    )
-
-
-def _na(rule: str, article: str, title: str, note: str) -> Check:
+def not_applicable(rule: str, article: str, title: str, note: str) -> Check:
     return Check(rule, article, title, "—", "—", Outcome.NOT_APPLICABLE, note=note)

@@ -11,7 +11,8 @@ from apps.cadres.constants import RANK_ORDER, RankGrade
 from apps.core.dates import add_months
 from apps.selection.constants import Outcome
 from apps.selection.facts import CadreFacts, Period
-from apps.selection.rules import Check, merge
+from apps.selection.periods import merge
+from apps.selection.rules import Check
 from apps.units.constants import Tier
 
 ART_18 = "《公务员职务与职级并行规定》第十八条、第十九条"

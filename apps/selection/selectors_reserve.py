@@ -308,7 +308,7 @@ class FlagFilters:
 
 
 def flag_in_force_q(today: date) -> Q:
-    """In force on `today`, as rules.flags judges it: started, and not ended before today."""
+    """In force on `today`, as rules_negative.flags judges it: started, not ended before today."""
     return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 

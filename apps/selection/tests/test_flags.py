@@ -107,7 +107,7 @@ class TestServices:
                 flag_delete(actor=actor, flag_id=flag.pk)
 
     def test_end_at_its_boundary(self, officer_a, people):
-        """A flag blocks through its end day and no longer from the day after (rules.flags)."""
+        """A flag blocks through its end day, no longer from the day after (rules_negative)."""
         flag = NegativeFlagFactory(cadre=people["a1"], start_date=date(2026, 1, 1))
         with pytest.raises(DomainError) as exc:
             flag_end(actor=officer_a, flag_id=flag.pk, end_date=date(2025, 12, 31), today=TODAY)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.selection import rules
+from apps.selection import periods, rules, rules_negative
 from apps.selection.constants import Outcome
 from apps.selection.facts import CadreFacts, FlagFact, Period, PostPeriod, RankPeriod
 
@@ -150,8 +150,8 @@ def test_elg_8_1_grassroots_leftover_days_of_separate_spans_add_up() -> None:
 
 def test_served_months_is_never_overstated_for_one_span() -> None:
     """2021-11-25 → 2026-11-24 is 59 months and 30 days: still 59 months."""
-    assert rules.served_months([Period(date(2021, 11, 25), None)], date(2026, 11, 24)) == 59
-    assert rules.served_months([Period(date(2021, 11, 25), None)], date(2026, 11, 25)) == 60
+    assert periods.served_months([Period(date(2021, 11, 25), None)], date(2026, 11, 24)) == 59
+    assert periods.served_months([Period(date(2021, 11, 25), None)], date(2026, 11, 25)) == 60
 
 
 def test_merge_cuts_at_the_day_judged_and_joins_touching_spans() -> None:
@@ -161,7 +161,7 @@ def test_merge_cuts_at_the_day_judged_and_joins_touching_spans() -> None:
         Period(date(2023, 1, 1), None),
         Period(date(2027, 1, 1), None),  # begins after the day judged
     ]
-    assert rules.merge(spans, date(2024, 1, 1)) == [
+    assert periods.merge(spans, date(2024, 1, 1)) == [
         (date(2020, 1, 1), date(2022, 1, 1)),
         (date(2023, 1, 1), date(2024, 1, 1)),
     ]
@@ -410,43 +410,45 @@ def test_elg_9_3_no_consecutive_tenure_waiver() -> None:
     ],
 )
 def test_elg_24_1_last_year_grade(grades: dict[int, str], outcome: str) -> None:
-    check = rules.last_year_grades(make(grades=grades), date(2026, 11, 25), 1)
+    check = rules_negative.last_year_grades(make(grades=grades), date(2026, 11, 25), 1)
     assert check.rule == "ELG-24-1" and check.outcome == outcome
     assert check.threshold == "上一年度称职以上"
 
 
 def test_elg_24_1_last_year_is_the_calendar_year_before_the_day_judged() -> None:
     facts = make(grades={2024: "basically_competent", 2025: "competent"})
-    assert rules.last_year_grades(facts, date(2025, 12, 31), 1).outcome == Outcome.FAIL
-    assert rules.last_year_grades(facts, date(2026, 1, 1), 1).outcome == Outcome.PASS
+    assert rules_negative.last_year_grades(facts, date(2025, 12, 31), 1).outcome == Outcome.FAIL
+    assert rules_negative.last_year_grades(facts, date(2026, 1, 1), 1).outcome == Outcome.PASS
 
 
 def test_elg_24_1_local_three_year_parameter() -> None:
     on = date(2026, 3, 1)
     bad = make(grades={2023: "basically_competent", 2024: "competent", 2025: "excellent"})
-    check = rules.last_year_grades(bad, on, 3)
+    check = rules_negative.last_year_grades(bad, on, 3)
     assert check.outcome == Outcome.FAIL and check.threshold == "近3年称职以上"
     assert "2023年基本称职" in check.fact
-    assert rules.last_year_grades(bad, on, 2).outcome == Outcome.PASS
+    assert rules_negative.last_year_grades(bad, on, 2).outcome == Outcome.PASS
     gap = make(grades={2023: "competent", 2025: "competent"})
-    assert rules.last_year_grades(gap, on, 3).outcome == Outcome.UNKNOWN
+    assert rules_negative.last_year_grades(gap, on, 3).outcome == Outcome.UNKNOWN
 
 
 def test_elg_24_1_influence_period() -> None:
-    clear = rules.influence(make(), date(2026, 6, 1))
+    clear = rules_negative.influence(make(), date(2026, 6, 1))
     assert clear.outcome == Outcome.PASS
     facts = make(influence=True, influence_until=date(2027, 1, 14))
-    check = rules.influence(facts, date(2027, 1, 14))
+    check = rules_negative.influence(facts, date(2027, 1, 14))
     assert check.outcome == Outcome.FAIL and check.passes_on == date(2027, 1, 15)
     assert check.fact == "影响期至2027-01-14" and not check.waivable
-    permanent = rules.influence(make(influence=True, influence_until=None), date(2027, 1, 14))
+    permanent = rules_negative.influence(
+        make(influence=True, influence_until=None), date(2027, 1, 14)
+    )
     assert permanent.outcome == Outcome.FAIL and permanent.passes_on is None
-    rank = rules.influence(facts, date(2027, 1, 1), rule="ELG-24-2", item="（二）")
+    rank = rules_negative.influence(facts, date(2027, 1, 1), rule="ELG-24-2", item="（二）")
     assert rank.rule == "ELG-24-2" and "并行规定" in rank.article
 
 
 def _flags(facts: CadreFacts, on: date) -> list[rules.Check]:
-    return rules.flags(facts, on, rules.BLOCKING_FLAGS, "ELG-24-1", rules.ART_24)
+    return rules_negative.flags(facts, on, rules.BLOCKING_FLAGS, "ELG-24-1", rules_negative.ART_24)
 
 
 def test_elg_24_1_flag_with_an_end() -> None:
@@ -481,7 +483,7 @@ def test_elg_24_1_naked_official_exempt_for_a_special_post() -> None:
 
 
 def test_tol_5_tolerated_shown_as_pass_never_blocking() -> None:
-    assert rules.tolerated(make()).outcome == Outcome.NOT_APPLICABLE
-    check = rules.tolerated(make(tolerated=2))
+    assert rules_negative.tolerated(make()).outcome == Outcome.NOT_APPLICABLE
+    check = rules_negative.tolerated(make(tolerated=2))
     assert check.outcome == Outcome.PASS and check.fact == "2项"
     assert check.threshold == "不作为影响提拔的依据"
