@@ -2,11 +2,11 @@
 machine, dates of arrival and departure, term-end reminders. Values in, verdicts out: no ORM, no
 clock ("today" is passed in)."""
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from apps.core.dates import add_months
 from apps.core.exceptions import DomainError
 from apps.frontline.constants import DispatchKind, DispatchState, TermGrade
 
@@ -22,22 +22,6 @@ class Problem:
 
     field: str
     message: str
-
-
-def add_months(start: date, months: int) -> date:
-    """The corresponding day `months` calendar months after `start`; when that month has no such
-    day (31 Jan + 1 month, 29 Feb + 12 months) the first day of the following month.
-
-    This is the 民法典 第二百零二条 reading of a period in months ("到期月的对应日为期间的最后
-    一日；没有对应日的，月末日为期间的最后一日") shifted to a start-inclusive term: the term's last
-    day is the day before the returned date.
-    """
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    if start.day <= last_day:
-        return date(year, month, start.day)
-    return date(year, month, last_day) + timedelta(days=1)
 
 
 def minimum_term_end(start: date, months: int) -> date:
