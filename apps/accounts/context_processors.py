@@ -27,4 +27,7 @@ def user_role(request: HttpRequest) -> dict[str, object]:
         "is_auditor": role == Role.AUDITOR,
         # Menu entries of need-to-know pillars appear only for holders (the pages check again).
         "has_pillar": {p: p in pillars for p in Pillar.values},
+        # The menu is the same for everyone with this role and these pillars: base.html caches
+        # the rendered fragment under this key (≈ 60 URL reversals saved on every page).
+        "menu_key": f"{role or '-'}:{','.join(sorted(pillars))}",
     }

@@ -32,9 +32,9 @@ from apps.assessment.services.special import SPECIAL_RESULTS
 from apps.assessment.services.tasks import ASPECTS, KeyWorkInput, TaskRecordInput
 from apps.core.forms import DATE_WIDGET, StyledFormMixin
 from apps.core.scope import Action
-from apps.frontline.forms_tasks import unit_options
 from apps.units.constants import UnitLevel
 from apps.units.models import Unit
+from apps.units.options import unit_options
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 PICK = [("", "请选择")]

@@ -14,7 +14,7 @@ from apps.assessment.models import SpecialAssessment, TaskRecord, VisitObservati
 from apps.assessment.services.tasks import ASPECTS
 from apps.cadres.detail_tabs import DetailTab, UnitLink, register_tab, register_unit_link
 from apps.cadres.models import Cadre
-from apps.frontline.views.common import is_officer
+from apps.cadres.views.common import is_officer
 
 
 def cadre_timeline(*, actor: Any, cadre_id: int) -> list[TaskRecord]:

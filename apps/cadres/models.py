@@ -125,6 +125,15 @@ class Cadre(VersionedModel):
                 name="cadre_name_order",
             ),
         ]
+        constraints = [
+            # One person, one record (trash included): the service's check gives the message,
+            # this closes the race between two concurrent saves of the same number.
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=~models.Q(id_number_hash=""),
+                name="cadre_id_number_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

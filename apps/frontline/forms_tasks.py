@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
 from apps.core.forms import DATE_WIDGET, StyledFormMixin
 from apps.core.scope import Action
@@ -24,25 +23,9 @@ from apps.frontline.services.records import (
 )
 from apps.frontline.services.tasks import TaskInput
 from apps.units.models import Unit
+from apps.units.options import unit_options
 
-UNIT_OPTION_LEVELS = 2  # levels below the actor's top unit offered in unit selects
-MAX_UNIT_OPTIONS = 300
 MAX_TASK_OPTIONS = 300
-
-
-def unit_options(units: QuerySet[Unit], keep: list[int] | None = None) -> list[tuple[int, str]]:
-    """(id, indented name) of the top levels of `units`, plus the units in `keep` (already
-    chosen ones lying deeper), so a select never lists a whole city's tree."""
-    top = units.order_by("depth").values_list("depth", flat=True).first()
-    if top is None:
-        return []
-    near = units.filter(depth__lte=top + UNIT_OPTION_LEVELS).order_by("path")
-    rows = list(near.values_list("pk", "name", "depth")[:MAX_UNIT_OPTIONS])
-    shown = {pk for pk, _, _ in rows}
-    extra = [pk for pk in keep or [] if pk not in shown]
-    if extra:
-        rows += list(units.filter(pk__in=extra).values_list("pk", "name", "depth"))
-    return [(pk, "　" * max(depth - top, 0) + name) for pk, name, depth in rows]
 
 
 def _ids(value: Any) -> list[int]:

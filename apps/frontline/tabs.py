@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.cadres.detail_tabs import DetailTab, HeaderBadge, register_badge, register_tab
 from apps.cadres.models import Cadre
+from apps.cadres.views.common import is_officer
 from apps.frontline.constants import TaskKind
 from apps.frontline.models import Dispatch, IncentiveGrant, Sacrifice
 from apps.frontline.rules import FrontlineCredit, ServicePeriod, frontline_experience
@@ -21,7 +22,7 @@ from apps.frontline.selectors import (
     qualifying_months,
     service_rows,
 )
-from apps.frontline.views.common import dispatch_url, is_officer
+from apps.frontline.views.common import dispatch_url
 
 KIND_LABELS = dict(TaskKind.choices)
 

@@ -7,7 +7,6 @@ from django import forms
 
 from apps.core.forms import DATE_WIDGET, StyledFormMixin
 from apps.core.scope import Action
-from apps.frontline.forms_tasks import unit_options
 from apps.selection.constants import (
     MeritGround,
     NegativeFlagKind,
@@ -35,6 +34,7 @@ from apps.selection.services.flags import FlagInput
 from apps.selection.services.reserve import EntryInput, ExitInput, PoolInput
 from apps.units.constants import Tier
 from apps.units.models import Unit
+from apps.units.options import unit_options
 
 MERIT_GROUNDS = ("crisis_performance", "hardship_area", "outstanding_results")
 

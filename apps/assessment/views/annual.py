@@ -25,11 +25,11 @@ from apps.assessment.forms_annual import (
 )
 from apps.assessment.models import AnnualSheet
 from apps.assessment.services import annual as services
-from apps.cadres.views.common import require_cadre_user
+from apps.cadres.views.common import is_officer, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context
 from apps.core.paging import PAGE_SIZES, page_size_of, query_without
-from apps.frontline.views.common import is_officer, list_context
 
 NOT_FOUND = "记录不存在或不在您的数据范围内"
 

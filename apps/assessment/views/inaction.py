@@ -29,13 +29,13 @@ from apps.assessment.services.inaction import (
     reason_choices,
     reason_label,
 )
-from apps.cadres.views.common import require_cadre_user
+from apps.cadres.views.common import is_officer, require_cadre_user
 from apps.core import audit
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers
 from apps.core.models import AuditOutcome
 from apps.core.scope import Action
-from apps.frontline.views.common import is_officer, list_context, sort_headers
 
 from .taskrecords import picked_cadre
 

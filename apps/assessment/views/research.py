@@ -23,12 +23,12 @@ from apps.assessment.forms_research import (
 )
 from apps.assessment.models import ResearchCampaign, ResearchVisit
 from apps.assessment.services import research as services
-from apps.cadres.views.common import require_cadre_user
+from apps.cadres.views.common import is_officer, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers
 from apps.core.scope import Action
 from apps.frontline.selectors import task_choices
-from apps.frontline.views.common import is_officer, list_context, sort_headers
 
 COLUMNS = {"name": "调研名称", "start_date": "开始日期", "due_date": "完成时限"}
 

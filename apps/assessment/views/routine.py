@@ -14,11 +14,10 @@ from apps.assessment import rules
 from apps.assessment import selectors_annual as selectors
 from apps.assessment.forms_annual import ROUTINE_CHOICES, OverviewFilterForm, routine_rows
 from apps.assessment.services.routine import periods_per_year, routine_save_grid
-from apps.cadres.views.common import require_cadre_user
+from apps.cadres.views.common import is_officer, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
 from apps.core.paging import PAGE_SIZES, page_size_of, query_without
-from apps.frontline.views.common import is_officer
 
 
 def routine_overview_view(request: HttpRequest) -> HttpResponse:

@@ -11,10 +11,10 @@ from apps.assessment.services.special import SPECIAL_RESULTS, special_add
 from apps.cadres.views.common import require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
-from apps.frontline.forms_tasks import unit_options
+from apps.core.lists import list_context, sort_headers
 from apps.frontline.selectors import task_choices
-from apps.frontline.views.common import list_context, sort_headers
 from apps.units.models import Unit
+from apps.units.options import unit_options
 
 from .taskrecords import picked_cadre, tab_url
 

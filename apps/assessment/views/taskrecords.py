@@ -20,14 +20,14 @@ from apps.assessment.models import TaskRecord
 from apps.assessment.services.tasks import keywork_create, taskrecord_add, taskrecord_update
 from apps.cadres.filters import search as cadre_search
 from apps.cadres.models import Cadre
-from apps.cadres.views.common import cadre_or_404, require_cadre_user
+from apps.cadres.views.common import cadre_or_404, is_officer, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers
 from apps.core.scope import Action
-from apps.frontline.forms_tasks import unit_options
 from apps.frontline.selectors import task_choices
-from apps.frontline.views.common import is_officer, list_context, sort_headers
 from apps.units.models import Unit
+from apps.units.options import unit_options
 
 COLUMNS = {"cadre": "姓名", "unit": "单位", "start_date": "起止时间"}
 MAX_CADRES = 20

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.cadres import identity, rules
@@ -38,6 +38,7 @@ CADRE_FIELDS = (
     "photo",
 )
 AUDIT_EXCLUDE = {"id_number_encrypted", "updated_at", "created_at"}
+ID_NUMBER_TAKEN = "该公民身份号码已登记在另一干部名下"
 
 
 def _cadre_snapshot(cadre: Cadre) -> dict[str, Any]:
@@ -85,10 +86,23 @@ def _apply(cadre: Cadre, data: Mapping[str, Any], *, today: date) -> None:
         )
         clash = clash.exclude(pk=cadre.pk)
         if clash.exists():
-            raise DomainError(
-                "该公民身份号码已登记在另一干部名下",
-                fields={"id_number": "该公民身份号码已登记在另一干部名下"},
-            )
+            raise _id_number_taken()
+
+
+def _id_number_taken() -> DomainError:
+    return DomainError(ID_NUMBER_TAKEN, fields={"id_number": ID_NUMBER_TAKEN})
+
+
+def _save(cadre: Cadre) -> None:
+    """Save; a concurrent save of the same id number (cadre_id_number_unique) reads as the
+    service's own check would have."""
+    try:
+        with transaction.atomic():
+            cadre.save()
+    except IntegrityError as exc:
+        if "cadre_id_number_unique" in str(exc) or "id_number_hash" in str(exc):
+            raise _id_number_taken() from None
+        raise
 
 
 def _check_unit_writable(actor: Any, unit: Unit, managed_by: str) -> None:
@@ -110,7 +124,7 @@ def cadre_create(*, actor: Any, data: Mapping[str, Any], today: date | None = No
     cadre = Cadre()
     _apply(cadre, data, today=today or timezone.localdate())
     _check_unit_writable(actor, cadre.unit, cadre.managed_by)
-    cadre.save()
+    _save(cadre)
     assert_in_scope(Cadre.objects.all(), cadre.pk, actor, Action.CHANGE)
     audit.record(action="cadre.create", actor=actor, target=cadre, after=_cadre_snapshot(cadre))
     return cadre
@@ -152,7 +166,7 @@ def cadre_update(
     _apply(cadre, data, today=today or timezone.localdate())
     _check_unit_writable(actor, cadre.unit, cadre.managed_by)
     cadre.version += 1
-    cadre.save()
+    _save(cadre)
     assert_in_scope(Cadre.objects.all(), cadre.pk, actor, Action.CHANGE)
     old, new = audit.diff(before, _cadre_snapshot(cadre))
     audit.record(

@@ -4,10 +4,10 @@ from datetime import date
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.cadres.rules import age_on
+from apps.core.lists import sort_header
 
 register = template.Library()
 
@@ -20,26 +20,7 @@ def age(birth: date | None) -> str:
 @register.simple_tag
 def sort_link(key: str, label: str, current: str, base_query: str) -> SafeString:
     """A column header that toggles ascending/descending and shows the direction."""
-    if current == key:
-        target, arrow, state = f"-{key}", " ▲", "ascending"
-    elif current == f"-{key}":
-        target, arrow, state = key, " ▼", "descending"
-    else:
-        target, arrow, state = key, "", "none"
-    sep = "&" if base_query else ""
-    return format_html(
-        '<a href="?{}{}sort={}" hx-get="?{}{}sort={}" hx-target="#cadre-results" '
-        'hx-push-url="true" aria-sort="{}">{}{}</a>',
-        base_query,
-        sep,
-        target,
-        base_query,
-        sep,
-        target,
-        state,
-        label,
-        arrow,
-    )
+    return sort_header(key, label, current, base_query, "#cadre-results")
 
 
 @register.simple_tag

@@ -127,6 +127,23 @@ class TestCadreCreate:
             services.cadre_create(actor=officer_a, data=data, today=TODAY)
         assert "id_number" in exc.value.fields
 
+    def test_concurrent_duplicate_is_refused_by_the_database(
+        self, cadre: Cadre, data: dict[str, Any]
+    ) -> None:
+        """A second save that raced past the service's check (same number, committed meanwhile):
+        the unique constraint refuses it with the service's message; the first stays intact."""
+        from apps.cadres.services.record import _save
+
+        twin = Cadre.objects.get(pk=cadre.pk)
+        twin.pk, twin.name = None, "李四"
+        before = all_cadres()
+
+        with pytest.raises(DomainError) as exc:
+            _save(twin)
+        assert exc.value.fields == {"id_number": "该公民身份号码已登记在另一干部名下"}
+        assert all_cadres() == before
+        assert Cadre.objects.get(pk=cadre.pk).name == "张三丰"
+
     @pytest.mark.parametrize(
         "bad",
         ["123", "53060219800517041Z", "530602198013170410", "bad"],

@@ -4,16 +4,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from apps.cadres import services
 from apps.cadres.forms import AppointmentForm, CadreForm
 from apps.cadres.models import Cadre, Post
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
+from apps.core.lists import undo_message
 from apps.core.scope import Action
 from apps.units.models import Unit
 
@@ -99,18 +98,7 @@ def cadre_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     except OutOfScopeError:
         raise Http404 from None
     undo = reverse("cadres:cadre_restore", args=[pk])
-    messages.success(
-        request,
-        format_html(
-            '已删除“{}”。<form method="post" action="{}" class="d-inline">'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-            '<button class="btn btn-sm btn-link" type="submit" data-testid="undo-delete">撤销'
-            "</button></form>",
-            cadre.name,
-            undo,
-            get_token(request),
-        ),
-    )
+    messages.success(request, undo_message(request, f"已删除“{cadre.name}”。", undo))
     return redirect("cadres:cadre_list")
 
 

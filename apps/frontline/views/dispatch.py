@@ -20,7 +20,8 @@ from apps.cadres.views.common import require_cadre_user
 from apps.core import audit
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
-from apps.core.paging import PAGE_SIZES, paginate, query_without
+from apps.core.lists import list_context, sort_header_rows
+from apps.core.paging import paginate
 from apps.core.scope import Action
 from apps.frontline import rules_dispatch as rules
 from apps.frontline import selectors_dispatch as selectors
@@ -75,25 +76,6 @@ def _or_404(actor: Any, pk: int, action: Action = Action.VIEW) -> Dispatch:
         raise Http404("记录不存在或不在您的数据范围内") from None
 
 
-def _sort_headers(request: HttpRequest, sort: str) -> list[dict[str, str]]:
-    base = query_without(request, "page", "sort")
-    sep = "&" if base else ""
-    headers = []
-    for key, label in COLUMNS:
-        if not key:
-            headers.append({"label": label, "href": "", "aria": ""})
-            continue
-        target, arrow, state = key, "", "none"
-        if sort == key:
-            target, arrow, state = f"-{key}", " ▲", "ascending"
-        elif sort == f"-{key}":
-            arrow, state = " ▼", "descending"
-        headers.append(
-            {"label": label + arrow, "href": f"?{base}{sep}sort={target}", "aria": state}
-        )
-    return headers
-
-
 def _rows(dispatches: list[Dispatch], today: date, days: int) -> list[dict[str, Any]]:
     rows = []
     for d in dispatches:
@@ -113,14 +95,11 @@ def dispatch_list_view(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", selectors.DEFAULT_SORT)
     days = selectors.reminder_days(today)
     context = {
+        **list_context(request, page),
         "filter": form,
-        "page": page,
         "rows": _rows(list(page.object_list), today, days),
         "reminder_days": days,
-        "headers": _sort_headers(request, sort),
-        "page_sizes": PAGE_SIZES,
-        "page_query": query_without(request, "page"),
-        "export_query": query_without(request, "page", "page_size"),
+        "headers": sort_header_rows(request, COLUMNS, sort),
         "breadcrumbs": [(LIST_CRUMB[0], None)],
     }
     if is_htmx_partial(request):

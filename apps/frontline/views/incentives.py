@@ -6,20 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from apps.cadres.views.common import cadre_or_404, require_cadre_user
-from apps.cadres.views.filter_form import unit_choices
+from apps.cadres.views.common import cadre_or_404, filtered_list_context, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
-from apps.core.paging import PAGE_SIZES, paginate, query_without
+from apps.core.lists import safe_next, sort_headers, undo_message
+from apps.core.paging import paginate
 from apps.core.scope import Action
 from apps.frontline import selectors_care as care
 from apps.frontline.constants import IncentiveCategory
@@ -28,72 +24,6 @@ from apps.frontline.services import incentives as services
 from apps.units.models import Unit
 
 MAX_UNIT_CHOICES = 300
-
-
-def sort_headers(
-    request: HttpRequest, columns: list[tuple[str, str]], current: str, target: str
-) -> dict[str, SafeString]:
-    """Column headers that toggle ascending/descending and keep the filters (htmx swap)."""
-    base = query_without(request, "page", "sort")
-    sep = "&" if base else ""
-    headers = {}
-    for key, label in columns:
-        if current == key:
-            to, arrow, state = f"-{key}", " ▲", "ascending"
-        elif current == f"-{key}":
-            to, arrow, state = key, " ▼", "descending"
-        else:
-            to, arrow, state = key, "", "none"
-        href = f"?{base}{sep}sort={to}"
-        headers[key] = format_html(
-            '<a href="{}" hx-get="{}" hx-target="{}" hx-push-url="true" aria-sort="{}">{}{}</a>',
-            href,
-            href,
-            target,
-            state,
-            label,
-            arrow,
-        )
-    return headers
-
-
-def list_context(request: HttpRequest, page: Any, form: Any) -> dict[str, Any]:
-    """What every filtered list page needs: page, filter errors, queries for links and export."""
-    return {
-        "page": page,
-        "filter_form": form,
-        "page_sizes": PAGE_SIZES,
-        "page_query": query_without(request, "page"),
-        "export_query": query_without(request, "page", "page_size"),
-        "unit_options": [] if is_htmx_partial(request) else _unit_filter_options(request),
-    }
-
-
-def _unit_filter_options(request: HttpRequest) -> list[tuple[str, str, bool]]:
-    chosen = request.GET.get("unit") or ""
-    return [(v, label, v == chosen) for v, label in unit_choices(request.user, chosen)]
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    """The `next` address if it stays on this site, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return default
-
-
-def undo_message(request: HttpRequest, text: str, undo_url: str, next_url: str) -> SafeString:
-    """A success message with an inline 撤销 button (POST)."""
-    return format_html(
-        '{}<form method="post" action="{}" class="d-inline">'
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-        '<input type="hidden" name="next" value="{}">'
-        '<button class="btn btn-sm btn-link" type="submit" data-testid="undo">撤销</button></form>',
-        text,
-        undo_url,
-        get_token(request),
-        next_url,
-    )
 
 
 # --- catalogue ---------------------------------------------------------------------------------
@@ -175,7 +105,9 @@ def incentive_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     back = reverse("frontline:incentive_list")
     undo = reverse("frontline:incentive_activate", args=[pk])
-    messages.success(request, undo_message(request, f"已停用“{measure.item}”。", undo, back))
+    messages.success(
+        request, undo_message(request, f"已停用“{measure.item}”。", undo, back, testid="undo")
+    )
     return redirect(back)
 
 
@@ -198,7 +130,7 @@ GRANT_COLUMNS = [("name", "姓名"), ("measure", "激励措施"), ("granted_on",
 def grant_list_view(request: HttpRequest) -> HttpResponse:
     actor = require_cadre_user(request)
     rows, form = care.grant_list(actor=actor, params=request.GET)
-    context = list_context(request, paginate(request, rows), form)
+    context = filtered_list_context(request, paginate(request, rows), form)
     sort = request.GET.get("sort") or "-granted_on"
     context["sorts"] = sort_headers(request, GRANT_COLUMNS, sort, "#grant-results")
     context["pick"] = care.cadre_pick(actor=actor, text=request.GET.get("pick", ""))
@@ -272,7 +204,7 @@ def grant_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     back = safe_next(request, reverse("frontline:grant_list"))
     undo = reverse("frontline:grant_restore", args=[pk])
     text = f"已删除{grant.cadre.name}的“{grant.measure.item}”落实记录。"
-    messages.success(request, undo_message(request, text, undo, back))
+    messages.success(request, undo_message(request, text, undo, back, testid="undo"))
     return redirect(back)
 
 
@@ -303,7 +235,7 @@ def ungranted_list_view(request: HttpRequest) -> HttpResponse:
     page = paginate(request, rows)
     for cadre in page.object_list:
         cadre.months = care.service_months(cadre.service_days, cadre.service_count)
-    context = list_context(request, page, form)
+    context = filtered_list_context(request, page, form)
     sort = request.GET.get("sort") or "-start"
     context["sorts"] = sort_headers(request, UNGRANTED_COLUMNS, sort, "#ungranted-results")
     context["here"] = request.get_full_path()

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.cadres.views.common import cadre_or_404, require_cadre_user
+from apps.cadres.views.common import cadre_or_404, filtered_list_context, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import sort_headers
 from apps.core.paging import page_size_of
 from apps.core.rulesets import param
 from apps.core.scope import Action
@@ -25,8 +26,6 @@ from apps.frontline.forms_care import SacrificeForm, VisitForm
 from apps.frontline.models import CentralTask, Sacrifice
 from apps.frontline.params import CARE_VISIT_INTERVAL_DAYS
 from apps.frontline.services import memorials as services
-
-from .incentives import list_context, sort_headers
 
 MEMORIAL_COLUMNS = [("name", "姓名"), ("died_on", "牺牲日期"), ("due", "下次走访")]
 FIELD_LABELS = {
@@ -47,7 +46,7 @@ def _memorials_page(request: HttpRequest, *, overdue: bool) -> HttpResponse:
         actor=actor, params=request.GET, today=today, overdue_only=overdue
     )
     page = Paginator(rows, page_size_of(request)).get_page(request.GET.get("page"))
-    context = list_context(request, page, form)
+    context = filtered_list_context(request, page, form)
     default = "due" if overdue else "-died_on"
     target = "#memorial-results"
     context["sorts"] = sort_headers(

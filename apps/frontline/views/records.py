@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.cadres.views.common import cadre_or_404
+from apps.cadres.views.common import cadre_or_404, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers, undo_message
 from apps.core.scope import Action
 from apps.frontline.constants import TaskKind
 from apps.frontline.forms_tasks import (
@@ -21,7 +22,6 @@ from apps.frontline.forms_tasks import (
     EvidenceForm,
     ServiceFilterForm,
     ServiceForm,
-    unit_options,
 )
 from apps.frontline.models import FrontlineService
 from apps.frontline.selectors import (
@@ -40,8 +40,9 @@ from apps.frontline.services.records import (
     service_update,
 )
 from apps.units.models import Unit
+from apps.units.options import unit_options
 
-from .common import dispatch_url, list_context, require_cadre_user, sort_headers, undo_message
+from .common import dispatch_url
 
 SERVICE_COLUMNS = {
     "cadre": "姓名",

@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.cadres.views.common import is_officer, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers
 from apps.core.scope import Action
 from apps.frontline.constants import TaskKind
 from apps.frontline.forms_tasks import TASK_STATUS_CHOICES, TaskFilterForm, TaskForm
@@ -28,8 +30,6 @@ from apps.frontline.selectors import (
     task_unit_summary,
 )
 from apps.frontline.services.tasks import task_create, task_update
-
-from .common import is_officer, list_context, require_cadre_user, sort_headers
 
 TASK_COLUMNS = {"name": "任务名称", "kind": "类别", "start_date": "起止时间"}
 FIELD_LABELS = {

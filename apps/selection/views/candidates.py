@@ -17,8 +17,8 @@ from apps.cadres.views.common import require_cadre_user
 from apps.cadres.views.filter_form import unit_choices
 from apps.core.exceptions import OutOfScopeError
 from apps.core.htmx import is_htmx_partial
-from apps.core.paging import PAGE_SIZES, page_size_of, query_without
-from apps.frontline.views.common import sort_headers
+from apps.core.lists import list_context, sort_headers
+from apps.core.paging import page_size_of
 from apps.selection import selectors_candidates as selectors
 from apps.selection.constants import MeritGround, Outcome
 from apps.selection.engine import Target, Verdict
@@ -100,10 +100,7 @@ def _context(request: HttpRequest, actor: Any) -> dict[str, Any]:
         "on": on,
         "post": post,
         "screening": screening,
-        "page": _page(request, screening.rows if screening else []),
-        "page_sizes": PAGE_SIZES,
-        "page_query": query_without(request, "page"),
-        "export_query": query_without(request, "page", "page_size"),
+        **list_context(request, _page(request, screening.rows if screening else [])),
         "detail_query": target_query(target, on, post.pk if post else None) if target else "",
         "headers": sort_headers(request, SORT_COLUMNS, filters.sort, "#candidate-results"),
         "columns": columns,

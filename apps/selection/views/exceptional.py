@@ -12,17 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.cadres.views.filter_form import unit_choices
+from apps.cadres.views.common import is_officer, require_cadre_user, unit_filter_options
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers, undo_message
 from apps.core.scope import Action
-from apps.frontline.views.common import (
-    is_officer,
-    list_context,
-    require_cadre_user,
-    sort_headers,
-    undo_message,
-)
 from apps.selection import engine
 from apps.selection import selectors_reserve as sel
 from apps.selection.constants import MeritGround
@@ -59,11 +53,10 @@ def exceptional_list_view(request: HttpRequest) -> HttpResponse:
     )
     if is_htmx_partial(request):
         return render(request, "selection/_exceptional_results.html", context)
-    chosen = request.GET.get("unit") or ""
     context.update(
         tiers=Tier.choices,
         grounds=MeritGround.choices,
-        unit_options=[(v, label, v == chosen) for v, label in unit_choices(actor, chosen)],
+        unit_options=unit_filter_options(actor, request.GET.get("unit") or ""),
     )
     return render(request, "selection/exceptional_list.html", context)
 

@@ -14,16 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.cadres.views.filter_form import unit_choices
+from apps.cadres.views.common import require_cadre_user, unit_filter_options
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers, undo_message
 from apps.core.scope import Action
-from apps.frontline.views.common import (
-    list_context,
-    require_cadre_user,
-    sort_headers,
-    undo_message,
-)
 from apps.selection import selectors_reserve as sel
 from apps.selection.constants import NegativeFlagKind
 from apps.selection.forms_reserve import FlagEndForm, FlagFilterForm, FlagForm
@@ -70,11 +65,10 @@ def flag_list_view(request: HttpRequest) -> HttpResponse:
     )
     if is_htmx_partial(request):
         return render(request, "selection/_flag_results.html", context)
-    chosen = request.GET.get("unit") or ""
     context.update(
         kinds=NegativeFlagKind.choices,
         statuses=sel.FLAG_STATUSES,
-        unit_options=[(v, label, v == chosen) for v, label in unit_choices(actor, chosen)],
+        unit_options=unit_filter_options(actor, request.GET.get("unit") or ""),
     )
     return render(request, "selection/flag_list.html", context)
 

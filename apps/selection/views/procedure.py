@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.cadres.views.common import require_cadre_user
-from apps.cadres.views.filter_form import unit_choices
+from apps.cadres.views.common import require_cadre_user, unit_filter_options
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.forms import submit
 from apps.core.htmx import is_htmx_partial
-from apps.core.paging import PAGE_SIZES, paginate, query_without
+from apps.core.lists import list_context, sort_header_rows
 from apps.core.scope import Action
 from apps.selection import rules_procedure as rules
 from apps.selection import selectors_procedure as selectors
@@ -50,39 +49,19 @@ PROBATION_COLUMNS = (
 )
 
 
-def _headers(request: HttpRequest, columns: tuple[tuple[str, str], ...], sort: str) -> list[Any]:
-    base = query_without(request, "page", "sort")
-    sep = "&" if base else ""
-    headers = []
-    for key, label in columns:
-        if not key:
-            headers.append({"label": label, "href": "", "aria": ""})
-            continue
-        target, arrow, state = key, "", "none"
-        if sort == key:
-            target, arrow, state = f"-{key}", " ▲", "ascending"
-        elif sort == f"-{key}":
-            arrow, state = " ▼", "descending"
-        headers.append(
-            {"label": label + arrow, "href": f"?{base}{sep}sort={target}", "aria": state}
-        )
-    return headers
-
-
 def _list_context(
     request: HttpRequest, queryset: QuerySet[Any], form: Any, columns: Any, sort: str
 ) -> dict[str, Any]:
-    chosen = request.GET.get("unit") or ""
-    return {
-        "filter": form,
-        "page": paginate(request, queryset),
-        "headers": _headers(request, columns, sort),
-        "page_sizes": PAGE_SIZES,
-        "page_query": query_without(request, "page"),
-        "export_query": query_without(request, "page", "page_size"),
-        "unit_options": []
+    units = (
+        []
         if is_htmx_partial(request)
-        else [(v, label, v == chosen) for v, label in unit_choices(request.user, chosen)],
+        else unit_filter_options(request.user, request.GET.get("unit") or "")
+    )
+    return {
+        **list_context(request, queryset),
+        "filter": form,
+        "headers": sort_header_rows(request, columns, sort),
+        "unit_options": units,
     }
 
 

@@ -11,14 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.cadres.views.common import cadre_or_404, require_cadre_user
+from apps.cadres.views.common import cadre_or_404, filtered_list_context, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.forms import submit
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import sort_headers
 from apps.core.paging import page_size_of
 from apps.core.scope import Action
-from apps.frontline.forms_tasks import unit_options
-from apps.frontline.views.incentives import list_context, sort_headers
 from apps.selection import rules
 from apps.selection import selectors_promotions as sel
 from apps.selection.constants import PromotionKind, PromotionStatus
@@ -28,6 +27,7 @@ from apps.selection.selectors_quota import quota_whatif
 from apps.selection.services import promotions as services
 from apps.units.constants import TIER_ORDER, Tier
 from apps.units.models import Unit
+from apps.units.options import unit_options
 
 PROMOTION_COLUMNS = [("name", "姓名"), ("decision_date", "研究决定日期")]
 
@@ -43,7 +43,7 @@ def promotion_list_view(request: HttpRequest) -> HttpResponse:
     actor = require_cadre_user(request)
     rows, form = sel.promotion_list(actor=actor, params=request.GET)
     page = Paginator(rows, page_size_of(request)).get_page(request.GET.get("page"))
-    context = list_context(request, page, form)
+    context = filtered_list_context(request, page, form)
     context["sorts"] = sort_headers(
         request,
         PROMOTION_COLUMNS,

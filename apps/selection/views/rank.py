@@ -14,19 +14,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
-from apps.cadres.views.common import require_cadre_user
-from apps.cadres.views.filter_form import unit_choices
+from apps.cadres.views.common import require_cadre_user, unit_filter_options
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
-from apps.core.paging import PAGE_SIZES, page_size_of, query_without
+from apps.core.lists import list_context, sort_header_rows
+from apps.core.paging import page_size_of
 from apps.core.scope import Action
-from apps.frontline.forms_tasks import unit_options
 from apps.selection import exports_rank  # noqa: F401  (registers the list exports)
 from apps.selection import selectors_rank as selectors
 from apps.selection.forms_rank import RankQuotaForm
 from apps.selection.models import RankQuota
 from apps.selection.services import rank_quota as services
 from apps.units.models import Unit
+from apps.units.options import unit_options
 
 DUE_CRUMB = ("职级晋升", "selection:rank_due")
 QUOTA_CRUMB = ("职级职数比例", "selection:rank_quota")
@@ -45,25 +45,6 @@ DUE_COLUMNS = (
 )
 
 
-def _headers(request: HttpRequest, sort: str) -> list[dict[str, str]]:
-    base = query_without(request, "page", "sort")
-    sep = "&" if base else ""
-    headers = []
-    for key, label in DUE_COLUMNS:
-        if not key:
-            headers.append({"label": label, "href": "", "aria": ""})
-            continue
-        target, arrow, state = key, "", "none"
-        if sort == key:
-            target, arrow, state = f"-{key}", " ▲", "ascending"
-        elif sort == f"-{key}":
-            arrow, state = " ▼", "descending"
-        headers.append(
-            {"label": label + arrow, "href": f"?{base}{sep}sort={target}", "aria": state}
-        )
-    return headers
-
-
 def rank_due_view(request: HttpRequest) -> HttpResponse:
     actor = require_cadre_user(request)
     today = timezone.localdate()
@@ -74,19 +55,15 @@ def rank_due_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "filter": form,
         "year": year,
-        "page": page,
-        "headers": _headers(request, sort),
-        "page_sizes": PAGE_SIZES,
-        "page_query": query_without(request, "page"),
-        "export_query": query_without(request, "page", "page_size"),
+        **list_context(request, page),
+        "headers": sort_header_rows(request, DUE_COLUMNS, sort),
         "can_plan": actor.role == Role.OFFICER,
         "show_blocked": bool(form.is_valid() and form.cleaned_data.get("blocked")),
         "breadcrumbs": [("选拔任用", None), (DUE_CRUMB[0], None)],
     }
     if is_htmx_partial(request):
         return render(request, "selection/_rank_due_results.html", context)
-    chosen = request.GET.get("unit") or ""
-    context["unit_options"] = [(v, label, v == chosen) for v, label in unit_choices(actor, chosen)]
+    context["unit_options"] = unit_filter_options(actor, request.GET.get("unit") or "")
     context["years"] = list(range(today.year - 2, today.year + 4))
     return render(request, "selection/rank_due.html", context)
 

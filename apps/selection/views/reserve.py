@@ -14,17 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.cadres.models import Cadre
-from apps.cadres.views.filter_form import unit_choices
+from apps.cadres.views.common import is_officer, require_cadre_user, unit_filter_options
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers, undo_message
 from apps.core.scope import Action
-from apps.frontline.views.common import (
-    is_officer,
-    list_context,
-    require_cadre_user,
-    sort_headers,
-    undo_message,
-)
 from apps.selection import selectors_reserve as sel
 from apps.selection.constants import ReserveSource
 from apps.selection.forms_reserve import (
@@ -66,11 +60,6 @@ def _entry_or_404(actor: Any, pk: int, action: Action = Action.VIEW) -> ReserveE
         raise Http404(NOT_FOUND) from None
 
 
-def _units(request: HttpRequest) -> list[tuple[str, str, bool]]:
-    chosen = request.GET.get("unit") or ""
-    return [(v, label, v == chosen) for v, label in unit_choices(request.user, chosen)]
-
-
 # --- pools ----------------------------------------------------------------------------------------
 
 
@@ -92,7 +81,7 @@ def reserve_list_view(request: HttpRequest) -> HttpResponse:
     )
     if is_htmx_partial(request):
         return render(request, "selection/_reserve_pool_results.html", context)
-    context["unit_options"] = _units(request)
+    context["unit_options"] = unit_filter_options(actor, request.GET.get("unit") or "")
     return render(request, "selection/reserve_list.html", context)
 
 

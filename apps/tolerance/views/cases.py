@@ -15,18 +15,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
-from apps.cadres.views.common import require_cadre_user
-from apps.cadres.views.filter_form import unit_choices
+from apps.cadres.views.common import filtered_list_context, require_cadre_user
 from apps.core import audit
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import sort_headers
 from apps.core.models import AuditOutcome
-from apps.core.paging import PAGE_SIZES, paginate, query_without
 from apps.core.rulesets import param
 from apps.core.scope import Action
 from apps.tolerance import rules_cases as rules
@@ -92,48 +89,6 @@ def pillar_user(request: HttpRequest, *, change: bool = False) -> Any:
     return user
 
 
-def sort_headers(
-    request: HttpRequest, columns: list[tuple[str, str]], current: str, target: str
-) -> dict[str, SafeString]:
-    """Column headers that toggle ascending/descending and keep the filters (htmx swap)."""
-    base = query_without(request, "page", "sort")
-    sep = "&" if base else ""
-    headers = {}
-    for key, label in columns:
-        if current == key:
-            to, arrow, state = f"-{key}", " ▲", "ascending"
-        elif current == f"-{key}":
-            to, arrow, state = key, " ▼", "descending"
-        else:
-            to, arrow, state = key, "", "none"
-        href = f"?{base}{sep}sort={to}"
-        headers[key] = format_html(
-            '<a href="{}" hx-get="{}" hx-target="{}" hx-push-url="true" aria-sort="{}">{}{}</a>',
-            href,
-            href,
-            target,
-            state,
-            label,
-            arrow,
-        )
-    return headers
-
-
-def list_context(request: HttpRequest, rows: Any, form: Any) -> dict[str, Any]:
-    """Page, filter form, the queries for paging/sort/export links and the unit options."""
-    chosen = request.GET.get("unit") or ""
-    return {
-        "page": paginate(request, rows),
-        "filter_form": form,
-        "page_sizes": PAGE_SIZES,
-        "page_query": query_without(request, "page"),
-        "export_query": query_without(request, "page", "page_size"),
-        "unit_options": []
-        if is_htmx_partial(request)
-        else [(v, label, v == chosen) for v, label in unit_choices(request.user, chosen)],
-    }
-
-
 def cases_crumb() -> tuple[str, str]:
     return ("容错纠错", reverse("tolerance:case_list"))
 
@@ -153,7 +108,7 @@ def _case_or_404(
 def case_list_view(request: HttpRequest) -> HttpResponse:
     actor = pillar_user(request)
     rows, form = selectors.case_list(actor=actor, params=request.GET)
-    context = list_context(request, rows, form)
+    context = filtered_list_context(request, rows, form)
     sort = request.GET.get("sort") or "-applied_on"
     context["sorts"] = sort_headers(request, CASE_COLUMNS, sort, "#case-results")
     context["may_add"] = actor.role == Role.OFFICER and selectors.holds_pillar(actor, Action.CHANGE)
@@ -419,7 +374,7 @@ def correction_overdue_view(request: HttpRequest) -> HttpResponse:
     actor = pillar_user(request)
     today: date = timezone.localdate()
     rows, form = selectors.overdue_corrections(actor=actor, params=request.GET, today=today)
-    context = list_context(request, rows, form)
+    context = filtered_list_context(request, rows, form)
     sort = request.GET.get("sort") or "due_on"
     context["sorts"] = sort_headers(request, OVERDUE_COLUMNS, sort, "#overdue-results")
     context["today"] = today

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Role
+from apps.cadres.views.common import filtered_list_context
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import sort_headers
 from apps.core.scope import Action
 from apps.tolerance import selectors_cases as selectors
 from apps.tolerance.constants import PublicationScope
@@ -19,7 +21,7 @@ from apps.tolerance.forms_cases import ClarificationForm
 from apps.tolerance.services import clarifications as services
 from apps.tolerance.services.clarifications import FIELDS
 
-from .cases import NOT_FOUND, list_context, pillar_user, sort_headers
+from .cases import NOT_FOUND, pillar_user
 
 COLUMNS = [("name", "姓名"), ("clarified_on", "澄清日期")]
 
@@ -31,7 +33,7 @@ def _crumb() -> tuple[str, str]:
 def clarification_list_view(request: HttpRequest) -> HttpResponse:
     actor = pillar_user(request)
     rows, form = selectors.clarification_list(actor=actor, params=request.GET)
-    context = list_context(request, rows, form)
+    context = filtered_list_context(request, rows, form)
     sort = request.GET.get("sort") or "-clarified_on"
     context["sorts"] = sort_headers(request, COLUMNS, sort, "#clarification-results")
     context["may_add"] = actor.role == Role.OFFICER and selectors.holds_pillar(actor, Action.CHANGE)

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from apps.cadres.views.common import is_officer, require_cadre_user
 from apps.core import audit
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers
 from apps.core.models import AuditOutcome
 from apps.core.scope import Action
-from apps.frontline.views.common import is_officer, list_context, require_cadre_user, sort_headers
 from apps.tolerance.constants import Area, CaseStatus, Distinction
 from apps.tolerance.exports_library import compilation_pdf
 from apps.tolerance.forms_library import (

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.cadres.models import Appointment
+from apps.cadres.views.common import filtered_list_context
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import safe_next, sort_headers
 from apps.core.paging import page_size_of, paginate
 from apps.core.scope import Action
 from apps.tolerance import selectors_sanctions as sel
@@ -27,11 +29,8 @@ from .sanctions import (
     NOT_FOUND,
     crumbs,
     detail_context,
-    list_context,
     require_sanctions_user,
-    safe_next,
     sanction_or_404,
-    sort_headers,
 )
 
 # --- mentors --------------------------------------------------------------------------------------
@@ -203,7 +202,7 @@ def mentor_missing_view(request: HttpRequest) -> HttpResponse:
     periods = sel.influence_periods([c.pk for c in page.object_list], today)
     for c in page.object_list:
         c.period = periods.get(c.pk)
-    context = list_context(request, page, form)
+    context = filtered_list_context(request, page, form, today=today)
     sort = request.GET.get("sort") or "start"
     context["sorts"] = sort_headers(request, PERSON_COLUMNS, sort, "#mentor-missing-results")
     context["here"] = request.get_full_path()
@@ -215,7 +214,7 @@ def followup_overdue_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows, form = sel.follow_ups_overdue(actor=actor, params=request.GET, today=today)
     page = Paginator(rows, page_size_of(request)).get_page(request.GET.get("page"))
-    context = list_context(request, page, form)
+    context = filtered_list_context(request, page, form, today=today)
     context["interval"] = sel.follow_up_interval(today)
     return _page(request, context, "followup_overdue", "回访逾期")
 
@@ -226,7 +225,9 @@ REUSE_DUE_COLUMNS = [("name", "姓名"), ("unit", "单位"), ("ended", "影响�
 def reuse_due_view(request: HttpRequest) -> HttpResponse:
     actor = require_sanctions_user(request)
     rows, form = sel.reuse_due(actor=actor, params=request.GET, today=timezone.localdate())
-    context = list_context(request, paginate(request, rows), form)
+    context = filtered_list_context(
+        request, paginate(request, rows), form, today=timezone.localdate()
+    )
     sort = request.GET.get("sort") or "ended"
     context["sorts"] = sort_headers(request, REUSE_DUE_COLUMNS, sort, "#reuse-due-results")
     return _page(request, context, "reuse_due", "期满待考察评估")
@@ -238,7 +239,9 @@ REUSE_COLUMNS = [("name", "姓名"), ("assessed_on", "考察日期")]
 def reuse_list_view(request: HttpRequest) -> HttpResponse:
     actor = require_sanctions_user(request)
     rows, form = sel.reuse_list(actor=actor, params=request.GET)
-    context = list_context(request, paginate(request, rows), form)
+    context = filtered_list_context(
+        request, paginate(request, rows), form, today=timezone.localdate()
+    )
     sort = request.GET.get("sort") or "-assessed_on"
     context["sorts"] = sort_headers(request, REUSE_COLUMNS, sort, "#reuse-results")
     context["recommendations"] = ReuseRecommendation.choices

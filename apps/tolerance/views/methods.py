@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.cadres.views.common import is_officer, require_cadre_user
 from apps.core.exceptions import DomainError, OutOfScopeError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import list_context, sort_headers
 from apps.core.scope import Action
-from apps.frontline.views.common import is_officer, list_context, require_cadre_user, sort_headers
 from apps.tolerance.forms_library import (
     METHOD_STATUS_CHOICES,
     ItemForm,

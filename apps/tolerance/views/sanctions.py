@@ -8,22 +8,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from apps.cadres.views.common import require_cadre_user
-from apps.cadres.views.filter_form import unit_choices
+from apps.cadres.views.common import filtered_list_context, require_cadre_user
 from apps.core import audit
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
 from apps.core.htmx import is_htmx_partial
+from apps.core.lists import sort_headers, undo_message
 from apps.core.models import AuditOutcome
-from apps.core.paging import PAGE_SIZES, paginate, query_without
+from apps.core.paging import paginate
 from apps.core.scope import Action
 from apps.tolerance import selectors_sanctions as sel
 from apps.tolerance.constants import SanctionKind, SanctionType
@@ -64,55 +60,6 @@ def sanction_or_404(request: HttpRequest, pk: int, action: Action = Action.VIEW)
         raise Http404(NOT_FOUND) from None
 
 
-def sort_headers(
-    request: HttpRequest, columns: list[tuple[str, str]], current: str, target: str
-) -> dict[str, SafeString]:
-    """Column headers that toggle ascending/descending and keep the filters (htmx swap)."""
-    base = query_without(request, "page", "sort")
-    sep = "&" if base else ""
-    headers = {}
-    for key, label in columns:
-        if current == key:
-            to, arrow, state = f"-{key}", " ▲", "ascending"
-        elif current == f"-{key}":
-            to, arrow, state = key, " ▼", "descending"
-        else:
-            to, arrow, state = key, "", "none"
-        href = f"?{base}{sep}sort={to}"
-        headers[key] = format_html(
-            '<a href="{}" hx-get="{}" hx-target="{}" hx-push-url="true" aria-sort="{}">{}{}</a>',
-            href,
-            href,
-            target,
-            state,
-            label,
-            arrow,
-        )
-    return headers
-
-
-def list_context(request: HttpRequest, page: Any, form: Any) -> dict[str, Any]:
-    """What every filtered list needs: page, filter errors, queries for links and export."""
-    chosen = request.GET.get("unit") or ""
-    units = [] if is_htmx_partial(request) else unit_choices(request.user, chosen)
-    return {
-        "page": page,
-        "filter_form": form,
-        "page_sizes": PAGE_SIZES,
-        "page_query": query_without(request, "page"),
-        "export_query": query_without(request, "page", "page_size"),
-        "unit_options": [(v, label, v == chosen) for v, label in units],
-        "today": timezone.localdate(),
-    }
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return default
-
-
 # --- list -----------------------------------------------------------------------------------------
 
 SANCTION_COLUMNS = [("name", "姓名"), ("decision_date", "决定日期"), ("until", "影响期至")]
@@ -126,7 +73,7 @@ def sanction_list_view(request: HttpRequest) -> HttpResponse:
     for s in page.object_list:
         s.status = sanction_status(s, today)
         s.status_label = STATUS_LABELS[s.status]
-    context = list_context(request, page, form)
+    context = filtered_list_context(request, page, form, today=today)
     sort = request.GET.get("sort") or "-decision_date"
     context["sorts"] = sort_headers(request, SANCTION_COLUMNS, sort, "#sanction-results")
     context["can_add"] = sel.has_pillar(actor, Action.CHANGE)
@@ -322,18 +269,7 @@ def sanction_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("tolerance:sanction_list")
     undo = reverse("tolerance:sanction_restore", args=[pk])
     text = f"已删除{sanction.cadre.name}的{sanction.get_type_display()}记录。"
-    messages.success(
-        request,
-        format_html(
-            '{}<form method="post" action="{}" class="d-inline">'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-            '<button class="btn btn-sm btn-link" type="submit" data-testid="undo">撤销</button>'
-            "</form>",
-            text,
-            undo,
-            get_token(request),
-        ),
-    )
+    messages.success(request, undo_message(request, text, undo, testid="undo"))
     return redirect(back)
 
 
