@@ -7,6 +7,7 @@ app_name = "cadres"
 urlpatterns = [
     path("", lists.cadre_list_view, name="cadre_list"),
     path("trash/", lists.cadre_trash_view, name="cadre_trash"),
+    path("count/", lists.cadre_count_view, name="cadre_count"),
     path("export/", export.cadre_export_view, name="cadre_export"),
     path("new/", edit.cadre_create_view, name="cadre_create"),
     path("<int:pk>/", detail.cadre_detail_view, name="cadre_detail"),

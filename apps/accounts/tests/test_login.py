@@ -1,6 +1,7 @@
 """Login, lockout, password policy, idle timeout and logout (等保 2.0 login handling)."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.middleware import SEEN_KEY
 from apps.accounts.models import User
 from apps.accounts.tests.factories import PASSWORD, UserFactory
 from apps.accounts.validators import CharacterClassValidator
@@ -234,18 +236,48 @@ class TestPasswordPolicy:
 class TestIdleTimeout:
     def test_settings_in_effect(self) -> None:
         assert settings.SESSION_COOKIE_AGE == 30 * 60
-        assert settings.SESSION_SAVE_EVERY_REQUEST is True
+        assert settings.SESSION_TOUCH_SECONDS == 60
+        assert not settings.SESSION_SAVE_EVERY_REQUEST
 
-    def test_each_request_extends_the_session(self, client: Client, user: User) -> None:
+    def _expiry_in(self, key: str, seconds: int) -> None:
+        Session.objects.filter(pk=key).update(
+            expire_date=timezone.now() + timedelta(seconds=seconds)
+        )
+
+    def _remaining(self, key: str) -> float:
+        return (Session.objects.get(pk=key).expire_date - timezone.now()).total_seconds()
+
+    def _last_seen(self, client: Client, seconds_ago: int) -> None:
+        session = client.session
+        session[SEEN_KEY] = int(time.time()) - seconds_ago
+        session.save()
+
+    def test_a_request_after_the_touch_interval_extends_the_session(
+        self, client: Client, user: User
+    ) -> None:
         client.force_login(user)
         key = client.session.session_key
-        Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(seconds=30))
+        self._last_seen(client, settings.SESSION_TOUCH_SECONDS)
+        self._expiry_in(key, 30)
 
         assert client.get(HOME_URL).status_code == 200
 
-        expire = Session.objects.get(pk=key).expire_date
-        remaining = (expire - timezone.now()).total_seconds()
+        remaining = self._remaining(key)
         assert settings.SESSION_COOKIE_AGE - 60 < remaining <= settings.SESSION_COOKIE_AGE
+
+    def test_a_request_within_the_interval_writes_nothing(self, client: Client, user: User) -> None:
+        client.force_login(user)
+        key = client.session.session_key
+        self._last_seen(client, settings.SESSION_TOUCH_SECONDS - 2)
+        self._expiry_in(key, 600)
+
+        assert client.get(HOME_URL).status_code == 200
+
+        assert self._remaining(key) <= 600
+
+    def test_anonymous_requests_create_no_session(self, client: Client) -> None:
+        client.get(LOGIN_URL)
+        assert not Session.objects.exists()
 
     def test_idle_session_is_rejected(self, client: Client, user: User) -> None:
         client.force_login(user)

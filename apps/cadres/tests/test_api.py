@@ -439,7 +439,7 @@ def test_list_query_budget(
     for i in range(60):
         CadreFactory(name=f"批量{i}", unit=city.county_a_dept if i % 2 else city.county_a_town)
     login(client, officer_a)
-    # session read + user + grants + count + page, and SESSION_SAVE_EVERY_REQUEST (3)
+    # session read + user + grants + count + page (the session is renewed once a minute)
     with django_assert_max_num_queries(8):
         body = client.get(API, {"page_size": size, "sort": "-birth_date"}).json()
     assert len(body["items"]) == size and body["count"] == 60

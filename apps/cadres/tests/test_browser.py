@@ -37,7 +37,7 @@ def test_officer_flow(browser, live_server, city, officer_a, shots):
 
     first.get_by_role("link", name="干部名册").click()
     first.wait_for_url("**/cadres/")
-    assert first.get_by_test_id("result-count").inner_text() == "共 2 人"
+    sync_api.expect(first.get_by_test_id("result-count")).to_have_text("共 2 人")
     first.get_by_label("性别", exact=True).select_option("female")
     sync_api.expect(first.get_by_test_id("result-count")).to_have_text("共 1 人")
     assert "gender=female" in first.url  # htmx pushed the filter into the address bar

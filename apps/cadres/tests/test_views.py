@@ -51,7 +51,10 @@ class TestCadreList:
         response = login(client, officer_a).get(reverse("cadres:cadre_list"))
         assert response.status_code == 200
         assert names(response) == {"张伟", "李娜"}
-        assert "共 <strong>2</strong> 人" in response.content.decode()
+        body = response.content.decode()
+        assert reverse("cadres:cadre_count") in body  # the total follows by htmx
+        count = client.get(reverse("cadres:cadre_count"))
+        assert "共 <strong>2</strong> 人" in count.content.decode()
 
     def test_city_officer_sees_city_managed_everywhere(self, client, officer_city, people):
         response = login(client, officer_city).get(reverse("cadres:cadre_list"))
@@ -106,6 +109,70 @@ class TestCadreList:
         for role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR):
             response = login(Client(), UserFactory(role=role)).get(reverse("cadres:cadre_list"))
             assert response.status_code == 403
+
+
+class TestCadreCount:
+    """The list's total, fetched after the rows: same scope and filters as the list."""
+
+    def count(self, client, **params) -> tuple[int, int]:
+        response = client.get(reverse("cadres:cadre_count"), params)
+        assert response.status_code == 200
+        return response.context["count"], response.context["num_pages"]
+
+    def test_counts_only_the_scope_and_the_filters(self, client, officer_a, city, people):
+        c = login(client, officer_a)
+        assert self.count(c) == (2, 1)
+        assert self.count(c, gender="female") == (1, 1)
+        assert self.count(c, unit=city.county_b.pk) == (0, 1)  # another county: nothing
+        assert self.count(c, q="zm") == (0, 1)  # 张敏 serves in county B
+
+    def test_pages_and_last_page_link(self, client, officer_a, city):
+        for _ in range(45):
+            CadreFactory(unit=city.county_a_dept, managed_by=ManagedBy.COUNTY, id_number="")
+        c = login(client, officer_a)
+        response = c.get(reverse("cadres:cadre_count"), {"page": "2", "sort": "name"})
+        body = response.content.decode()
+        assert (response.context["count"], response.context["num_pages"]) == (45, 3)
+        assert 'id="cadre-page-total" hx-swap-oob="true"> / 3' in body
+        assert "sort=name&page=3" in body and "末页" in body
+        on_last = c.get(reverse("cadres:cadre_count"), {"page": "3"}).content.decode()
+        assert "末页" not in on_last
+        assert self.count(c, page_size="100") == (45, 1)
+
+    def test_trash_count_needs_the_change_right(self, client, officer_a, leader_a, people):
+        people["a1"].deleted_at = people["a1"].updated_at
+        people["a1"].save()
+        assert self.count(login(client, officer_a), trash="1") == (1, 1)
+        assert self.count(client) == (1, 1)  # the live list no longer counts it
+        refused = login(Client(), leader_a).get(reverse("cadres:cadre_count"), {"trash": "1"})
+        assert refused.status_code in (403, 404)
+
+    def test_admin_roles_cannot_count(self, client, city, people):
+        response = login(client, UserFactory(role=Role.AUDITOR)).get(reverse("cadres:cadre_count"))
+        assert response.status_code == 403
+
+
+class TestUncountedPages:
+    def test_next_page_known_without_a_count(
+        self, client, officer_a, city, django_assert_max_num_queries
+    ):
+        for _ in range(21):
+            CadreFactory(unit=city.county_a_dept, managed_by=ManagedBy.COUNTY, id_number="")
+        c = login(client, officer_a)
+        first = c.get(reverse("cadres:cadre_list"), {"sort": "name"}).context["page"]
+        second = c.get(reverse("cadres:cadre_list"), {"sort": "name", "page": "2"}).context["page"]
+        assert (len(first), first.has_next, first.has_previous()) == (20, True, False)
+        assert (len(second), second.has_next, second.has_previous()) == (1, False, True)
+        assert {x.pk for x in first}.isdisjoint({x.pk for x in second})
+
+    def test_a_page_past_the_end_gives_the_last(self, client, officer_a, people):
+        page = login(client, officer_a).get(reverse("cadres:cadre_list"), {"page": "7"})
+        assert page.context["page"].number == 1 and names(page) == {"张伟", "李娜"}
+
+    @pytest.mark.parametrize("number", ["0", "-3", "x", ""])
+    def test_invalid_page_numbers_give_the_first(self, client, officer_a, people, number):
+        page = login(client, officer_a).get(reverse("cadres:cadre_list"), {"page": number})
+        assert page.context["page"].number == 1 and len(names(page)) == 2
 
 
 class TestCadreDetail:

@@ -1,4 +1,8 @@
-"""The cadre list (filters, sort, pages; htmx partial updates), the trash and the Excel export."""
+"""The cadre list (filters, sort, pages; htmx partial updates), the trash and their totals.
+
+The rows come without a COUNT(*); the total arrives through `cadre_count_view`, which the results
+header loads by htmx (at 100k cadres in scope the count costs more than the page).
+"""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -6,7 +10,7 @@ from django.shortcuts import render
 from apps.cadres.filters import SORTS
 from apps.cadres.selectors import cadre_list
 from apps.core.htmx import is_htmx_partial
-from apps.core.paging import PAGE_SIZES, paginate, query_without
+from apps.core.paging import PAGE_SIZES, count_of, page_number_of, paginate_uncounted, query_without
 
 from .common import require_cadre_user
 from .filter_form import filter_options
@@ -28,7 +32,7 @@ COLUMN_CHOICES = (
 def _list_context(request: HttpRequest, *, trash: bool) -> dict[str, object]:
     actor = require_cadre_user(request, change=trash)
     queryset, flt = cadre_list(actor=actor, params=request.GET, include_deleted=trash)
-    page = paginate(request, queryset)
+    page = paginate_uncounted(request, queryset)
     sort = request.GET.get("sort", "unit")
     return {
         # The filter form is not part of htmx partials: build its unit list only for full pages.
@@ -41,6 +45,7 @@ def _list_context(request: HttpRequest, *, trash: bool) -> dict[str, object]:
         "base_query": query_without(request, "page", "sort"),
         "page_query": query_without(request, "page"),
         "export_query": query_without(request, "page", "page_size"),
+        "count_query": query_without(request, "page"),
         "trash": trash,
         "more_filters_open": any(
             request.GET.get(k)
@@ -65,3 +70,18 @@ def cadre_trash_view(request: HttpRequest) -> HttpResponse:
         "cadres/_cadre_results.html" if is_htmx_partial(request) else "cadres/cadre_trash.html"
     )
     return render(request, template, context)
+
+
+def cadre_count_view(request: HttpRequest) -> HttpResponse:
+    """The total of the list (or the trash, `?trash=1`) for the same filters, with the pager's
+    page total and 末页 link swapped in out of band."""
+    trash = request.GET.get("trash") == "1"
+    actor = require_cadre_user(request, change=trash)
+    queryset, _ = cadre_list(actor=actor, params=request.GET, include_deleted=trash)
+    totals = count_of(request, queryset)
+    context = {
+        **totals,
+        "number": min(page_number_of(request), totals["num_pages"]),
+        "page_query": query_without(request, "page", "trash"),
+    }
+    return render(request, "cadres/_cadre_count.html", context)
