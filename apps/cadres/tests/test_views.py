@@ -165,6 +165,16 @@ class TestUncountedPages:
         assert (len(second), second.has_next, second.has_previous()) == (1, False, True)
         assert {x.pk for x in first}.isdisjoint({x.pk for x in second})
 
+    def test_the_count_request_carries_the_page_shown(self, client, officer_a, city):
+        for _ in range(45):
+            CadreFactory(unit=city.county_a_dept, managed_by=ManagedBy.COUNTY, id_number="")
+        c = login(client, officer_a)
+        for asked, shown in (("2", "2"), ("9", "3")):
+            body = c.get(reverse("cadres:cadre_list"), {"sort": "name", "page": asked})
+            assert f'{reverse("cadres:cadre_count")}?sort=name&amp;page={shown}"' in (
+                body.content.decode()
+            )
+
     def test_a_page_past_the_end_gives_the_last(self, client, officer_a, people):
         page = login(client, officer_a).get(reverse("cadres:cadre_list"), {"page": "7"})
         assert page.context["page"].number == 1 and names(page) == {"张伟", "李娜"}

@@ -45,13 +45,21 @@ def _list_context(request: HttpRequest, *, trash: bool) -> dict[str, object]:
         "base_query": query_without(request, "page", "sort"),
         "page_query": query_without(request, "page"),
         "export_query": query_without(request, "page", "page_size"),
-        "count_query": query_without(request, "page"),
+        "count_query": _count_query(request, page.number),
         "trash": trash,
         "more_filters_open": any(
             request.GET.get(k)
             for k in ("ethnicity", "education", "party_member", "age_min", "age_max", "rank_grade")
         ),
     }
+
+
+def _count_query(request: HttpRequest, number: int) -> str:
+    """The list's query for its count request, with the page actually shown (a page past the
+    end shows the last), so the pager knows whether to offer 末页."""
+    params = request.GET.copy()
+    params["page"] = str(number)
+    return params.urlencode()
 
 
 def cadre_list_view(request: HttpRequest) -> HttpResponse:
