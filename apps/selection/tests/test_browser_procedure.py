@@ -2,7 +2,7 @@
 that has run (the printable 公示 with its period), records an upheld objection and sees the
 promotion withdrawn; then the probation list and a 不胜任 assessment."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -37,7 +37,12 @@ def test_publicity_result_and_probation(browser, live_server, city, officer_a, s
     trial = PromotionFactory(
         cadre=other, post=post, status=PromotionStatus.CONFIRMED, appointment=appointment
     )
-    probation = ProbationFactory(promotion=trial)
+    # Ending ten days from the real today (the page's reminder window is 30 days).
+    end = date.today() + timedelta(days=10)
+    probation = ProbationFactory(
+        promotion=trial, start_date=end - timedelta(days=364), end_date=end
+    )
+    assessed_on = date.today() - timedelta(days=1)
 
     page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}).new_page()
     page.on("dialog", lambda dialog: dialog.accept())  # data-confirm confirmations
@@ -78,11 +83,11 @@ def test_publicity_result_and_probation(browser, live_server, city, officer_a, s
     sync_api.expect(page.get_by_test_id("probation-table")).to_contain_text("即将期满")
     page.get_by_role("link", name="赵敏").click()
     page.get_by_label("考核结论").select_option("reverted")
-    page.get_by_label("考核日期").fill("2026-11-20")
+    page.get_by_label("考核日期").fill(assessed_on.isoformat())
     page.get_by_label("考核情况").fill("考核不胜任")
     page.get_by_test_id("assess-save").click()
     sync_api.expect(page.get_by_test_id("outcome")).to_contain_text("不胜任，免去试任职务")
     shots.take(page, "04-probation-reverted")
     assert Probation.objects.get(pk=probation.pk).outcome == "reverted"
     appointment.refresh_from_db()
-    assert appointment.end_date == date(2026, 11, 20)
+    assert appointment.end_date == assessed_on

@@ -228,6 +228,15 @@ def test_reminders(officer_a, officer_b, cadre):
 # --- pages ------------------------------------------------------------------------------------
 
 
+def ending_soon(probation: Probation) -> Probation:
+    """The trial moved to end ten days from the real today, which the pages read: inside the
+    30-day reminder window whatever day the suite runs."""
+    probation.end_date = date.today() + timedelta(days=10)
+    probation.start_date = probation.end_date - timedelta(days=364)
+    probation.save(update_fields=["start_date", "end_date"])
+    return probation
+
+
 @pytest.fixture
 def rows(city, probation):
     other = CadreFactory(name="李娜", unit=city.county_b_dept, managed_by=ManagedBy.COUNTY)
@@ -239,6 +248,7 @@ def rows(city, probation):
 
 class TestPages:
     def test_list(self, client, officer_a, rows):
+        ending_soon(rows["inside"])
         client.force_login(officer_a)
         url = reverse("selection:probation_list")
         page = client.get(url).content.decode()
@@ -285,6 +295,7 @@ class TestPages:
             sheet = load_workbook(filename=BytesIO(b"".join(body.streaming_content))).active
             return list(sheet.iter_rows(values_only=True))
 
+        ending_soon(rows["inside"])
         client.force_login(officer_a)
         table = export()
         assert table[0][0] == "姓名" and [r[0] for r in table[1:]] == ["王建国"]
