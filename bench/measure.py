@@ -50,12 +50,41 @@ class Result:
     total_p50: float | None = None  # the count request (/cadres/count/)
     total_p95: float | None = None
     total_queries: int | None = None
+    sql_in_page_p50: float | None = None  # time the page request spent in the database
 
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
     return ordered[index]
+
+
+class SqlClock:
+    """Sums the wall time of every query the connection runs while installed (execute_wrapper)."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, ctx)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
+
+
+def sql_share(client: Client, url: str, runs: int) -> list[float]:
+    """Per request: the milliseconds spent in the database (session, user, grants, the list's
+    queries, audit), so page − this is the application's own time (Python and templates)."""
+    shares = []
+    for _ in range(runs):
+        clock = SqlClock()
+        with connection.execute_wrapper(clock):
+            client.get(url)
+        shares.append(clock.ms)
+    return shares
 
 
 def timed(fn: Callable[[], Any], runs: int) -> list[float]:
@@ -135,6 +164,7 @@ def measure(client: Client, user: User, sc: Scenario, runs: int, show_plan: bool
     result = Result(
         sc, response.status_code, statistics.median(samples), percentile(samples, 95), queries
     )
+    result.sql_in_page_p50 = statistics.median(sql_share(client, sc.url, runs))
     if sc.count_url is not None:
         count_url = sc.count_url
         assert client.get(count_url).status_code == 200
@@ -167,7 +197,16 @@ def run_all(username: str, *, runs: int, explain: bool) -> list[Result]:
     client.force_login(user)
     results = [measure(client, user, sc, runs, explain) for sc in scenarios(user)]
     columns = ["scenario", "status", "matches", "page p50", "page p95", "SQL p50", "page/SQL"]
-    columns += ["queries", "count req p50", "count req p95", "COUNT p50", "req/COUNT", "queries"]
+    columns += [
+        "queries",
+        "DB in page p50",
+        "app p50",
+        "count req p50",
+        "count req p95",
+        "COUNT p50",
+        "req/COUNT",
+        "queries",
+    ]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for r in results:
@@ -176,6 +215,7 @@ def run_all(username: str, *, runs: int, explain: bool) -> list[Result]:
         print(
             f"| {r.scenario.label} | {r.status} | {r.rows if r.rows is not None else '-'} | "
             f"{fmt(r.p50)} | {fmt(r.p95)} | {fmt(r.raw_p50)} | {ratio} | {r.queries} | "
+            f"{fmt(r.sql_in_page_p50)} | {fmt(r.p50 - (r.sql_in_page_p50 or 0))} | "
             f"{fmt(r.total_p50)} | {fmt(r.total_p95)} | {fmt(r.count_p50)} | {ratio_count} | "
             f"{r.total_queries if r.total_queries is not None else '-'} |"
         )

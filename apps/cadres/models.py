@@ -39,6 +39,7 @@ LIST_COLUMNS = [
 
 class CadreQuerySet(ScopedQuerySet["Cadre"]):
     scope_prefix = ""
+    scope_root_field = "scope_root"
 
 
 class CadrePartQuerySet[M: models.Model](ScopedQuerySet[M]):
@@ -71,6 +72,11 @@ class Cadre(VersionedModel):
     health = models.CharField("健康状况", max_length=50, blank=True, default="健康")
     professional_title = models.CharField("专业技术职务", max_length=100, blank=True)
     expertise = models.CharField("熟悉专业有何专长", max_length=200, blank=True)
+    # The unit's path cut to its first two levels ("/1/43/": the county or city department the
+    # cadre serves in). Kept by database triggers on every write of unit_id or a unit's path
+    # (migration 0005); never set in Python. It lets a county officer's list walk an index in
+    # name order (cadre_root_name_order) instead of sorting the county (docs/benchmarks.md).
+    scope_root = models.CharField("范围根路径", max_length=255, default="", editable=False)
     unit = models.ForeignKey(
         Unit, verbose_name="工作单位", on_delete=models.PROTECT, related_name="cadres"
     )
@@ -123,6 +129,14 @@ class Cadre(VersionedModel):
                 include=["unit", *(c for c in LIST_COLUMNS if c != "name_pinyin")],
                 condition=models.Q(deleted_at__isnull=True),
                 name="cadre_name_order",
+            ),
+            # The same order within one county-level subtree (scope_root): a county officer's
+            # name-sorted pages, deep ones included, walk this instead of sorting the county.
+            models.Index(
+                fields=["managed_by", "scope_root", "name_pinyin", "id"],
+                include=["unit", *(c for c in LIST_COLUMNS if c != "name_pinyin")],
+                condition=models.Q(deleted_at__isnull=True),
+                name="cadre_root_name_order",
             ),
         ]
         constraints = [

@@ -58,6 +58,21 @@ def rules_for(actor: object, action: Action, pillar: str | None = None) -> list[
     return [r for r in actor.scope_rules() if r.allows(action, pillar)]
 
 
+SCOPE_ROOT_DEPTH = 2
+
+
+def path_depth(path: str) -> int:
+    """ "/1/43/7/" -> 3."""
+    return len([p for p in path.split("/") if p])
+
+
+def scope_root_of(path: str) -> str:
+    """A unit path cut to its first two levels ("/1/43/7/" -> "/1/43/"; "/1/" stays): what the
+    database triggers of migration cadres 0005 store in Cadre.scope_root."""
+    ids = [p for p in path.split("/") if p][:SCOPE_ROOT_DEPTH]
+    return "/" + "/".join(ids) + "/"
+
+
 class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
     """Queryset of rows scoped by the unit and management level of a cadre.
 
@@ -66,6 +81,10 @@ class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
     """
 
     scope_prefix: ClassVar[str] = ""
+    # A column holding the row's unit path cut to two levels (Cadre.scope_root), kept by the
+    # database: when set, a rule at depth two or deeper also says `root = its first two levels`,
+    # which adds nothing to the match but lets an index serve the subtree in name order.
+    scope_root_field: ClassVar[str | None] = None
     scope_has_managed_by: ClassVar[bool] = True
     scope_soft_delete: ClassVar[bool] = True
     scope_pillar: ClassVar[str | None] = None
@@ -81,6 +100,8 @@ class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
         match = Q()
         for rule in rules:
             cond = Q(**{f"{prefix}unit__path__startswith": rule.path})
+            if self.scope_root_field and path_depth(rule.path) >= SCOPE_ROOT_DEPTH:
+                cond &= Q(**{f"{prefix}{self.scope_root_field}": scope_root_of(rule.path)})
             if self.scope_has_managed_by:
                 cond &= Q(**{f"{prefix}managed_by__in": sorted(rule.managed_levels)})
             match |= cond

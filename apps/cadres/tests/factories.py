@@ -22,11 +22,14 @@ _SERIALS = itertools.count(1)
 
 
 def make_id_number(birth: date, gender: str, serial: int = 12) -> str:
-    """A valid 18-digit number for `birth` and `gender` (region 530600: a fictional example)."""
+    """A valid 18-digit number for `birth` and `gender` (region 530602 and up: fictional).
+    Serials 0–99 give distinct numbers in 530602, every further hundred the next region code,
+    so factories never repeat a number (cadre_id_number_unique)."""
     seq = serial * 10 % 1000 + (1 if gender == Gender.MALE else 0)
     if (seq % 2 == 1) != (gender == Gender.MALE):
         seq += 1
-    first17 = f"530602{birth:%Y%m%d}{seq % 1000:03d}"
+    region = 530602 + serial // 100 % 90
+    first17 = f"{region}{birth:%Y%m%d}{seq % 1000:03d}"
     return first17 + id_number_check_char(first17)
 
 
@@ -50,7 +53,7 @@ class CadreFactory(factory.django.DjangoModelFactory):
         if id_number is None:
             # A counter, not random: two cadres born the same day must never share a number
             # (the duplicate check would then refuse their edits, flakily).
-            id_number = make_id_number(cadre.birth_date, cadre.gender, next(_SERIALS) % 100)
+            id_number = make_id_number(cadre.birth_date, cadre.gender, next(_SERIALS))
         if id_number:
             (
                 cadre.id_number_encrypted,
