@@ -206,20 +206,44 @@ def run_all(username: str, *, runs: int, explain: bool) -> list[Result]:
         "COUNT p50",
         "req/COUNT",
         "queries",
+        "both/(SQL+COUNT)",
     ]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for r in results:
         ratio = f"{r.p50 / r.raw_p50:.1f}x" if r.raw_p50 else "-"
         ratio_count = f"{r.total_p50 / r.count_p50:.1f}x" if r.total_p50 and r.count_p50 else "-"
+        # The whole list as the user gets it (rows, then the total) against all its SQL.
+        both = (
+            f"{(r.p50 + r.total_p50) / (r.raw_p50 + r.count_p50):.1f}x"
+            if r.raw_p50 and r.total_p50 and r.count_p50
+            else "-"
+        )
         print(
             f"| {r.scenario.label} | {r.status} | {r.rows if r.rows is not None else '-'} | "
             f"{fmt(r.p50)} | {fmt(r.p95)} | {fmt(r.raw_p50)} | {ratio} | {r.queries} | "
             f"{fmt(r.sql_in_page_p50)} | {fmt(r.p50 - (r.sql_in_page_p50 or 0))} | "
             f"{fmt(r.total_p50)} | {fmt(r.total_p95)} | {fmt(r.count_p50)} | {ratio_count} | "
-            f"{r.total_queries if r.total_queries is not None else '-'} |"
+            f"{r.total_queries if r.total_queries is not None else '-'} | {both} |"
         )
     return results
+
+
+def calibration() -> str:
+    """This machine's speed on two fixed workloads (best of 5), to compare figures across
+    sessions: machines of the same kind have differed by 2× and more."""
+    loops, scans = [], []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10**7))
+        loops.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        run_sql("SELECT count(*) FROM generate_series(1, 1000000)", None)
+        scans.append((time.perf_counter() - started) * 1000)
+    return (
+        f"Calibration: Python sum(range(10**7)) {min(loops):.0f} ms; "
+        f"SQL count(*) of generate_series(1, 1000000) {min(scans):.0f} ms"
+    )
 
 
 def machine_facts() -> str:

@@ -47,9 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     ensure_data(args.database_url, name, seed=args.seed, cadres=args.cadres, units=args.units)
     if args.generate_only:
         return 0
-    from bench.measure import machine_facts, run_all
+    from bench.measure import calibration, machine_facts, run_all
 
     print(machine_facts())
+    print(calibration())
     for username in args.users.split(","):
         run_all(username.strip(), runs=args.runs, explain=args.explain)
     return 0

@@ -46,6 +46,7 @@ class CadrePartQuerySet[M: models.Model](ScopedQuerySet[M]):
     """Parts of a record (education, posts, …) follow their cadre's scope."""
 
     scope_prefix: ClassVar[str] = "cadre__"
+    scope_root_field = "scope_root"  # Cadre.scope_root, read through the prefix
 
 
 class Cadre(VersionedModel):

@@ -29,18 +29,28 @@ def _without_blanks(params: QueryDict | dict[str, Any]) -> QueryDict:
 
 
 def cadre_list(
-    *, actor: Any, params: QueryDict | dict[str, Any], include_deleted: bool = False
+    *,
+    actor: Any,
+    params: QueryDict | dict[str, Any],
+    include_deleted: bool = False,
+    for_count: bool = False,
 ) -> tuple[QuerySet[Cadre], CadreFilter]:
-    """The scoped, filtered, sorted cadre list and the bound filter (for the form and errors)."""
-    base = Cadre.objects.visible_to(actor)
+    """The scoped, filtered, sorted cadre list and the bound filter (for the form and errors).
+
+    How the scope is matched depends on the use (the rows are the same; docs/benchmarks.md):
+    pages sorted by anything but the unit match a county on the cadres' stored root
+    (`visible_to(by_root=True)`), so a name-ordered page, however deep, walks
+    `cadre_root_name_order`; pages sorted by unit, and counts (`for_count`), match on the unit
+    path, so the planner probes the county's units in order (`cadre_scope_cover`)."""
+    sort = params.get("sort") or DEFAULT_SORT
+    order = SORTS.get(str(sort), SORTS[DEFAULT_SORT])
+    by_root = not for_count and not order[0].lstrip("-").startswith("unit__")
+    base = Cadre.objects.visible_to(actor, include_deleted=include_deleted, by_root=by_root)
     if include_deleted:
-        base = Cadre.objects.visible_to(actor, include_deleted=True).filter(
-            deleted_at__isnull=False
-        )
+        base = base.filter(deleted_at__isnull=False)
     flt = CadreFilter(_without_blanks(params), queryset=base)
     qs = flt.qs if flt.is_valid() else base.none()
-    sort = params.get("sort") or DEFAULT_SORT
-    qs = qs.order_by(*SORTS.get(str(sort), SORTS[DEFAULT_SORT]))
+    qs = qs.order_by(*order)
     # The list never shows the ciphertext or long text fields; leave them in the table.
     return qs.select_related("unit").defer("id_number_encrypted", "expertise"), flt
 

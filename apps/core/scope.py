@@ -82,26 +82,32 @@ class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
 
     scope_prefix: ClassVar[str] = ""
     # A column holding the row's unit path cut to two levels (Cadre.scope_root), kept by the
-    # database: when set, a rule at depth two or deeper also says `root = its first two levels`,
-    # which adds nothing to the match but lets an index serve the subtree in name order.
+    # database: `visible_to(..., by_root=True)` matches rules two or more levels deep on it
+    # (`_subtree`), so an index serves a county in name order.
     scope_root_field: ClassVar[str | None] = None
     scope_has_managed_by: ClassVar[bool] = True
     scope_soft_delete: ClassVar[bool] = True
     scope_pillar: ClassVar[str | None] = None
 
     def visible_to(
-        self, actor: object, action: Action = Action.VIEW, *, include_deleted: bool = False
+        self,
+        actor: object,
+        action: Action = Action.VIEW,
+        *,
+        include_deleted: bool = False,
+        by_root: bool = False,
     ) -> Self:
-        """Rows the actor may see (or change). The only sanctioned way to read scoped rows."""
+        """Rows the actor may see (or change). The only sanctioned way to read scoped rows.
+
+        `by_root`: match subtrees on the stored root where the model has one (`_subtree`), for
+        a query that does not order by the unit path; the rows are the same either way."""
         rules = rules_for(actor, action, self.scope_pillar)
         if not rules:
             return self.none()
         prefix = self.scope_prefix
         match = Q()
         for rule in rules:
-            cond = Q(**{f"{prefix}unit__path__startswith": rule.path})
-            if self.scope_root_field and path_depth(rule.path) >= SCOPE_ROOT_DEPTH:
-                cond &= Q(**{f"{prefix}{self.scope_root_field}": scope_root_of(rule.path)})
+            cond = self._subtree(rule.path) if by_root else self._by_path(rule.path)
             if self.scope_has_managed_by:
                 cond &= Q(**{f"{prefix}managed_by__in": sorted(rule.managed_levels)})
             match |= cond
@@ -109,6 +115,26 @@ class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
         if self.scope_soft_delete and not include_deleted:
             qs = qs.filter(**{f"{prefix}deleted_at__isnull": True})
         return qs
+
+    def _by_path(self, path: str) -> Q:
+        return Q(**{f"{self.scope_prefix}unit__path__startswith": path})
+
+    def _subtree(self, path: str) -> Q:
+        """Rows whose unit lies in the subtree at `path`, matched on the stored root
+        (Cadre.scope_root, which database triggers keep equal to the unit path's first two
+        levels) where it serves: a rule exactly two levels deep (a county) is `root = path`
+        alone, which an index walks in name order without joining units (deep pages); a deeper
+        rule is the unit path and `root = its first two levels`. A rule at the top keeps the
+        unit path: its root would be a range, no narrower than the path.
+
+        Not for a query ordered by the unit path: without the path in the WHERE clause the
+        planner walks every unit of the tree in path order to find the subtree's (2 s at 1M
+        cadres, docs/benchmarks.md)."""
+        root_field, depth = self.scope_root_field, path_depth(path)
+        if not root_field or depth < SCOPE_ROOT_DEPTH:
+            return self._by_path(path)
+        root = Q(**{f"{self.scope_prefix}{root_field}": scope_root_of(path)})
+        return root if depth == SCOPE_ROOT_DEPTH else root & self._by_path(path)
 
     def unscoped_for_jobs_and_migrations(self) -> Self:
         """All rows, bypassing scope: system jobs, commands, migrations and system-wide integrity

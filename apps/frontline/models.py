@@ -71,9 +71,14 @@ class CentralTask(VersionedModel):
 
 class FrontlineServiceQuerySet(CadrePartQuerySet["FrontlineService"]):
     def visible_to(
-        self, actor: object, action: Action = Action.VIEW, *, include_deleted: bool = False
+        self,
+        actor: object,
+        action: Action = Action.VIEW,
+        *,
+        include_deleted: bool = False,
+        by_root: bool = False,
     ) -> Self:
-        qs = super().visible_to(actor, action, include_deleted=include_deleted)
+        qs = super().visible_to(actor, action, include_deleted=include_deleted, by_root=by_root)
         return qs if include_deleted else qs.filter(deleted_at__isnull=True)
 
 
@@ -324,9 +329,14 @@ class IncentiveMeasure(TimeStampedModel):
 
 class GrantQuerySet(CadrePartQuerySet["IncentiveGrant"]):
     def visible_to(
-        self, actor: object, action: Action = Action.VIEW, *, include_deleted: bool = False
+        self,
+        actor: object,
+        action: Action = Action.VIEW,
+        *,
+        include_deleted: bool = False,
+        by_root: bool = False,
     ) -> Self:
-        qs = super().visible_to(actor, action, include_deleted=include_deleted)
+        qs = super().visible_to(actor, action, include_deleted=include_deleted, by_root=by_root)
         return qs if include_deleted else qs.filter(deleted_at__isnull=True)
 
 

@@ -7,7 +7,9 @@ import pytest
 
 from apps.accounts.models import ManagedBy, Role
 from apps.accounts.tests.factories import UserFactory, grant
-from apps.cadres.models import Cadre
+from apps.cadres.constants import EducationLevel, EducationMode
+from apps.cadres.models import Cadre, Education
+from apps.cadres.selectors import cadre_list
 from apps.cadres.tests.factories import CadreFactory
 from apps.cadres.unit_hooks import reassign_unit
 from apps.core.scope import path_depth, scope_root_of
@@ -87,14 +89,97 @@ def test_a_merge_moves_the_roots_with_the_cadres(city: City) -> None:
     assert stored_root(cadre) == city.county_b.path
 
 
-def test_the_extra_condition_only_for_rules_two_levels_deep(city: City) -> None:
-    county, whole = UserFactory(role=Role.OFFICER), UserFactory(role=Role.OFFICER)
-    grant(county, city.county_a_town)
+def where(user, by_root: bool = True) -> str:  # type: ignore[no-untyped-def]
+    return str(Cadre.objects.visible_to(user, by_root=by_root).query).split(" WHERE ")[1]
+
+
+def test_each_depth_of_rule_matches_the_subtree(city: City) -> None:
+    """Depth one: the unit path only. Depth two: the stored root alone (no join to units).
+    Deeper: the unit path and the root. Each sees exactly its subtree."""
+    whole, county, town = (UserFactory(role=Role.OFFICER) for _ in range(3))
     grant(whole, city.root)
-    where = lambda user: str(Cadre.objects.visible_to(user).query).split(" WHERE ")[1]  # noqa: E731
-    assert '"scope_root" = ' in where(county)
-    assert "scope_root" not in where(whole)
-    inside = CadreFactory(unit=city.county_a_town)
-    CadreFactory(unit=city.county_a_dept)  # same root, outside the township's subtree
-    assert list(Cadre.objects.visible_to(county)) == [inside]
-    assert Cadre.objects.visible_to(whole).count() == 2
+    grant(county, city.county_a)
+    grant(town, city.county_a_town)
+    assert "scope_root" not in where(whole) and '"path"' in where(whole)
+    assert '"scope_root" = ' in where(county) and '"path"' not in where(county)
+    assert "units_unit" not in str(
+        Cadre.objects.visible_to(county, by_root=True).values("pk").query
+    )
+    assert '"scope_root" = ' in where(town) and '"path"' in where(town)
+    for user in (whole, county, town):  # the default: the unit path, whatever the depth
+        assert "scope_root" not in where(user, by_root=False) and '"path"' in where(user, False)
+
+    in_town = CadreFactory(unit=city.county_a_town)
+    in_dept = CadreFactory(unit=city.county_a_dept)  # same root, outside the township's subtree
+    in_b = CadreFactory(unit=city.county_b_dept)
+    at_top = CadreFactory(unit=city.root)
+    for by_root in (True, False):
+        assert set(Cadre.objects.visible_to(town, by_root=by_root)) == {in_town}
+        assert set(Cadre.objects.visible_to(county, by_root=by_root)) == {in_town, in_dept}
+        everyone = {in_town, in_dept, in_b, at_top}
+        assert set(Cadre.objects.visible_to(whole, by_root=by_root)) == everyone
+
+
+def test_the_county_rule_agrees_with_the_unit_paths_after_moves(city: City) -> None:
+    """The depth-two rule trusts the stored root: after units move between counties and a
+    merge, it must still pick exactly the cadres whose unit path lies under the county."""
+    actor = UserFactory(role=Role.SYSADMIN)
+    office = UnitFactory(name="甲县某办", parent=city.county_a_dept)
+    people = [CadreFactory(unit=unit) for unit in (office, city.county_a_town, city.county_b_dept)]
+    units.unit_move(actor=actor, unit_id=city.county_a_dept.pk, new_parent_id=city.county_b.pk)
+    reassign_unit(city.county_a_town, city.county_b_dept)
+    officer_a, officer_b = UserFactory(role=Role.OFFICER), UserFactory(role=Role.OFFICER)
+    grant(officer_a, city.county_a)
+    grant(officer_b, city.county_b)
+    for officer, county in ((officer_a, city.county_a), (officer_b, city.county_b)):
+        county.refresh_from_db()
+        by_path = {
+            c
+            for c in Cadre.objects.unscoped_for_jobs_and_migrations().select_related("unit")
+            if c.unit.path.startswith(county.path) and c in people
+        }
+        for by_root in (True, False):
+            seen = Cadre.objects.visible_to(officer, by_root=by_root)
+            assert set(seen.filter(pk__in=[p.pk for p in people])) == by_path
+    assert (
+        not Cadre.objects.visible_to(officer_a, by_root=True)
+        .filter(pk__in=[p.pk for p in people])
+        .exists()
+    )
+
+
+def test_parts_follow_the_same_rule(city: City) -> None:
+    county = UserFactory(role=Role.OFFICER)
+    grant(county, city.county_a)
+    mine = CadreFactory(unit=city.county_a_town)
+    other = CadreFactory(unit=city.county_b_dept)
+    for cadre in (mine, other):
+        Education.objects.create(
+            cadre=cadre, mode=EducationMode.FULL_TIME, level=EducationLevel.MASTER, school="某大学"
+        )
+    query = str(Education.objects.visible_to(county, by_root=True).query)
+    assert '"scope_root" = ' in query and "units_unit" not in query
+    for by_root in (True, False):
+        rows = Education.objects.visible_to(county, by_root=by_root)
+        assert [e.cadre_id for e in rows] == [mine.pk]
+
+
+@pytest.mark.parametrize(
+    ("sort", "by_root"), [("name", True), ("-birth_date", True), ("unit", False), ("-unit", False)]
+)
+def test_the_list_matches_on_the_root_unless_sorted_by_unit(
+    city: City, sort: str, by_root: bool
+) -> None:
+    """Sorted by unit the planner must see the unit path (it walks the county's units in path
+    order); otherwise the root alone lets a name-ordered index serve deep pages."""
+    county = UserFactory(role=Role.OFFICER)
+    grant(county, city.county_a)
+    mine = [CadreFactory(unit=city.county_a_town), CadreFactory(unit=city.county_a_dept)]
+    CadreFactory(unit=city.county_b_dept)
+    qs, _ = cadre_list(actor=county, params={"sort": sort})
+    where_clause = str(qs.query).split(" WHERE ")[1]
+    assert ('"path"' not in where_clause.split(" ORDER BY ")[0]) == by_root
+    assert set(qs) == set(mine)
+    counted, _ = cadre_list(actor=county, params={"sort": sort}, for_count=True)
+    assert '"path"' in str(counted.query).split(" WHERE ")[1]  # counts probe the units
+    assert counted.count() == len(mine)

@@ -85,7 +85,7 @@ def cadre_count_view(request: HttpRequest) -> HttpResponse:
     page total and 末页 link swapped in out of band."""
     trash = request.GET.get("trash") == "1"
     actor = require_cadre_user(request, change=trash)
-    queryset, _ = cadre_list(actor=actor, params=request.GET, include_deleted=trash)
+    queryset, _ = cadre_list(actor=actor, params=request.GET, include_deleted=trash, for_count=True)
     totals = count_of(request, queryset)
     context = {
         **totals,

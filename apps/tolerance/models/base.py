@@ -28,9 +28,14 @@ class SanctionPartQuerySet[M: models.Model](CadrePartQuerySet[M]):
     own_soft_delete: ClassVar[bool] = False
 
     def visible_to(
-        self, actor: object, action: Action = Action.VIEW, *, include_deleted: bool = False
+        self,
+        actor: object,
+        action: Action = Action.VIEW,
+        *,
+        include_deleted: bool = False,
+        by_root: bool = False,
     ) -> Self:
-        qs = super().visible_to(actor, action, include_deleted=include_deleted)
+        qs = super().visible_to(actor, action, include_deleted=include_deleted, by_root=by_root)
         if self.own_soft_delete and not include_deleted:
             qs = qs.filter(deleted_at__isnull=True)
         return qs
