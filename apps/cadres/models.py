@@ -124,10 +124,11 @@ class Cadre(VersionedModel):
                 name="cadre_scope_cover",
             ),
             # The list sorted by name (拼音) walks this in order and stops after the page, deep
-            # pages included, instead of sorting every row in scope.
+            # pages included, instead of sorting every row in scope; scope_root lets a rule at
+            # the top of the tree be checked in the index, without joining units.
             models.Index(
                 fields=["managed_by", "name_pinyin", "id"],
-                include=["unit", *(c for c in LIST_COLUMNS if c != "name_pinyin")],
+                include=["unit", "scope_root", *(c for c in LIST_COLUMNS if c != "name_pinyin")],
                 condition=models.Q(deleted_at__isnull=True),
                 name="cadre_name_order",
             ),

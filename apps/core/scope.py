@@ -122,18 +122,21 @@ class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
     def _subtree(self, path: str) -> Q:
         """Rows whose unit lies in the subtree at `path`, matched on the stored root
         (Cadre.scope_root, which database triggers keep equal to the unit path's first two
-        levels) where it serves: a rule exactly two levels deep (a county) is `root = path`
-        alone, which an index walks in name order without joining units (deep pages); a deeper
-        rule is the unit path and `root = its first two levels`. A rule at the top keeps the
-        unit path: its root would be a range, no narrower than the path.
+        levels), so that an index walks the subtree in name order without joining units (deep
+        pages): a rule exactly two levels deep (a county) is `root = path`; a rule at the top
+        is `root starts with path`; a deeper rule is the unit path and `root = its first two
+        levels`.
 
         Not for a query ordered by the unit path: without the path in the WHERE clause the
         planner walks every unit of the tree in path order to find the subtree's (2 s at 1M
         cadres, docs/benchmarks.md)."""
         root_field, depth = self.scope_root_field, path_depth(path)
-        if not root_field or depth < SCOPE_ROOT_DEPTH:
+        if not root_field:
             return self._by_path(path)
-        root = Q(**{f"{self.scope_prefix}{root_field}": scope_root_of(path)})
+        field = f"{self.scope_prefix}{root_field}"
+        if depth < SCOPE_ROOT_DEPTH:
+            return Q(**{f"{field}__startswith": path})
+        root = Q(**{field: scope_root_of(path)})
         return root if depth == SCOPE_ROOT_DEPTH else root & self._by_path(path)
 
     def unscoped_for_jobs_and_migrations(self) -> Self:

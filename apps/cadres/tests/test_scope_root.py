@@ -94,17 +94,17 @@ def where(user, by_root: bool = True) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_each_depth_of_rule_matches_the_subtree(city: City) -> None:
-    """Depth one: the unit path only. Depth two: the stored root alone (no join to units).
-    Deeper: the unit path and the root. Each sees exactly its subtree."""
+    """By root: depth one is `root starts with`, depth two `root =` (neither joins units),
+    deeper the unit path and the root. By path: the unit path. Each sees exactly its subtree."""
     whole, county, town = (UserFactory(role=Role.OFFICER) for _ in range(3))
     grant(whole, city.root)
     grant(county, city.county_a)
     grant(town, city.county_a_town)
-    assert "scope_root" not in where(whole) and '"path"' in where(whole)
+    assert '"scope_root"' in where(whole) and '"path"' not in where(whole)
     assert '"scope_root" = ' in where(county) and '"path"' not in where(county)
-    assert "units_unit" not in str(
-        Cadre.objects.visible_to(county, by_root=True).values("pk").query
-    )
+    for user in (whole, county):
+        ids = Cadre.objects.visible_to(user, by_root=True).values("pk")
+        assert "units_unit" not in str(ids.query)
     assert '"scope_root" = ' in where(town) and '"path"' in where(town)
     for user in (whole, county, town):  # the default: the unit path, whatever the depth
         assert "scope_root" not in where(user, by_root=False) and '"path"' in where(user, False)
@@ -183,3 +183,16 @@ def test_the_list_matches_on_the_root_unless_sorted_by_unit(
     counted, _ = cadre_list(actor=county, params={"sort": sort}, for_count=True)
     assert '"path"' in str(counted.query).split(" WHERE ")[1]  # counts probe the units
     assert counted.count() == len(mine)
+
+
+def test_a_top_rule_does_not_reach_a_root_whose_id_it_prefixes(city: City) -> None:
+    """`root starts with "/1/"` must not match "/12/…": the trailing slash is part of it."""
+    other_root = UnitFactory(id=int(f"{city.root.pk}0"), name="另一市", parent=None)
+    other_dept = UnitFactory(name="另一市某局", parent=other_root)
+    assert other_dept.path.startswith(str(city.root.path).rstrip("/"))  # the trap is set
+    whole = UserFactory(role=Role.OFFICER)
+    grant(whole, city.root)
+    mine, theirs = CadreFactory(unit=city.county_a_dept), CadreFactory(unit=other_dept)
+    for by_root in (True, False):
+        seen = set(Cadre.objects.visible_to(whole, by_root=by_root))
+        assert mine in seen and theirs not in seen
