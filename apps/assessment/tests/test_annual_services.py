@@ -2,7 +2,7 @@
 sanction caps (ASM-DIS-1), submission with its flags and award proposals (ASM-19/21/22-1), reopen,
 proposal and flag decisions, concurrency, scope; and the cross-pillar facts."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -163,7 +163,7 @@ class TestOpen:
             with pytest.raises(OutOfScopeError):
                 open_(actor, city.county_a_dept)
         with pytest.raises(DomainError, match="考核年度"):
-            open_(officer_a, city.county_a_dept, year=2027)
+            open_(officer_a, city.county_a_dept, year=date.today().year + 1)
 
     def test_already_assessed_elsewhere_is_not_added_twice(self, city, officer_a):
         moved = CadreFactory(name="调入", unit=city.county_a_dept)
@@ -396,7 +396,7 @@ class TestDecisions:
             )
         with pytest.raises(DomainError) as exc:
             services.flag_done(
-                actor=officer_a, flag_id=flag.pk, done_on=date(2026, 12, 31), note=""
+                actor=officer_a, flag_id=flag.pk, done_on=date.today() + timedelta(days=1), note=""
             )
         assert set(exc.value.fields) == {"done_on", "done_note"}
         services.flag_done(

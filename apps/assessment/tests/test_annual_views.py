@@ -314,19 +314,20 @@ class TestChart:
 class TestCadreTab:
     def test_recent_results_and_lists(self, city, officer_a):
         cadre = CadreFactory(name="张伟", unit=city.county_a_dept)
-        for year, g in ((2023, C), (2024, E), (2025, C)):
+        y = date.today().year  # the tab shows the three years before this one
+        for year, g in ((y - 3, C), (y - 2, E), (y - 1, C)):
             sheet = AnnualSheet.objects.create(
                 unit=city.county_a_dept, year=year, status=SheetStatus.SUBMITTED
             )
             AnnualAssessmentFactory(cadre=cadre, sheet=sheet, year=year, grade=g)
-        RoutineAssessmentFactory(cadre=cadre, year=2026, period=3, grade="good")
+        RoutineAssessmentFactory(cadre=cadre, year=y, period=3, grade="good")
         AwardProposal.objects.create(
-            cadre=cadre, kind=AwardKind.COMMENDATION, first_year=2024, last_year=2024
+            cadre=cadre, kind=AwardKind.COMMENDATION, first_year=y - 2, last_year=y - 2
         )
         client = login(officer_a)
         page = client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
         assert 'id="tab-assessment"' in page and "考核（4）" in page  # 3 annual + 1 routine
         content = get_tab(client, cadre.pk, "assessment").content.decode()
-        assert "2023年度称职，2024年度优秀，2025年度称职" in content
+        assert f"{y - 3}年度称职，{y - 2}年度优秀，{y - 1}年度称职" in content
         assert "第三季度：好" in content
-        assert "建议嘉奖（2024年度优秀，待确认）" in content
+        assert f"建议嘉奖（{y - 2}年度优秀，待确认）" in content
