@@ -1,9 +1,12 @@
 """Cadre.scope_root follows the unit on every road into the table (database triggers, migration
 0005), and the scope layer's extra `scope_root = …` never changes who sees what."""
 
+import threading
+import time
 from datetime import date
 
 import pytest
+from django.db import connection, connections, transaction
 
 from apps.accounts.models import ManagedBy, Role
 from apps.accounts.tests.factories import UserFactory, grant
@@ -14,6 +17,7 @@ from apps.cadres.tests.factories import CadreFactory
 from apps.cadres.unit_hooks import reassign_unit
 from apps.core.scope import path_depth, scope_root_of
 from apps.units import services as units
+from apps.units.models import Unit
 from apps.units.tests.factories import UnitFactory
 from conftest import City
 
@@ -196,3 +200,43 @@ def test_a_top_rule_does_not_reach_a_root_whose_id_it_prefixes(city: City) -> No
     for by_root in (True, False):
         seen = set(Cadre.objects.visible_to(whole, by_root=by_root))
         assert mine in seen and theirs not in seen
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks across connections")
+@pytest.mark.django_db(transaction=True)
+def test_a_cadre_written_while_its_unit_moves_gets_the_new_root(city: City) -> None:
+    """Migration 0007: the cadre's trigger reads the unit under FOR KEY SHARE, so a cadre moved
+    into a unit while another transaction moves that unit waits, and takes the new root."""
+    cadre = CadreFactory(unit=city.county_a_town)
+    dept = city.county_a_dept
+    moved, writing, results = threading.Event(), threading.Event(), {}
+
+    def move_the_unit() -> None:
+        try:
+            with transaction.atomic():
+                Unit.objects.filter(pk=dept.pk).update(
+                    parent=city.county_b, path=f"{city.county_b.path}{dept.pk}/"
+                )
+                moved.set()
+                writing.wait(timeout=10)
+                time.sleep(0.5)  # the writer is now waiting for this transaction
+        finally:
+            connections.close_all()
+
+    def move_the_cadre() -> None:
+        try:
+            moved.wait(timeout=10)
+            writing.set()
+            Cadre.objects.filter(pk=cadre.pk).update(unit=dept)
+            results["done"] = True
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=move_the_unit), threading.Thread(target=move_the_cadre)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == {"done": True}
+    assert stored_root(cadre) == city.county_b.path
