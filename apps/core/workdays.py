@@ -122,6 +122,24 @@ def last_known_year() -> int:
     return int(CalendarYear.objects.aggregate(last=Max("year"))["last"] or 0)
 
 
+# The State Council announces next year's holiday arrangement in October or November.
+NEXT_YEAR_DUE_FROM = (11, 1)
+
+
+def year_to_enter(today: date, last_year: int) -> int | None:
+    """The year whose arrangement someone should enter now, or None.
+
+    A missing current year is due at once (working-day counts in it are refused); the next year
+    from 1 November on. Years are entered in order, so the answer is the one after the last
+    known year: 2026-10-31 with 2026 known gives None, 2026-11-01 gives 2027, 2027-01-01 with
+    2026 known gives 2027 (overdue)."""
+    if last_year and last_year < today.year:
+        return last_year + 1
+    if (today.month, today.day) >= NEXT_YEAR_DUE_FROM and last_year == today.year:
+        return today.year + 1
+    return None
+
+
 # --- the arrangement of one year (page 节假日安排) ---------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.models import CADRE_ROLES
 from apps.cadres.selectors import scope_counts
+from apps.core import workdays
 from apps.core.models import AuditEvent
 from apps.frontline.selectors_care import overdue_care
 from apps.frontline.selectors_dispatch import reminder_days, terms_ending
@@ -35,6 +36,16 @@ def reminders(user: Any) -> dict[str, Any]:
     }
 
 
+def calendar_reminder(user: Any, today: Any) -> dict[str, Any]:
+    """For whoever keeps the work calendar: the year to enter, overdue once it has begun."""
+    if not workdays.may_change(user):
+        return {}
+    year = workdays.year_to_enter(today, workdays.last_known_year())
+    if year is None:
+        return {}
+    return {"calendar_year_due": year, "calendar_overdue": year <= today.year}
+
+
 def home_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     context: dict[str, Any] = {"breadcrumbs": []}
@@ -44,6 +55,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
         context["female_share"] = percent(counts["female"], counts["total"])
         context["grants"] = user.grants.select_related("unit")
         context.update(reminders(user))
+        context.update(calendar_reminder(user, context["today"]))
     context["last_login_events"] = AuditEvent.objects.filter(
         actor=user, action="auth.login"
     ).order_by("-id")[:2]

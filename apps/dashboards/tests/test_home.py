@@ -1,11 +1,13 @@
 """The dashboard's reminders: only the actor's dispatches and memorials, with the right window."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from apps.cadres.tests.factories import CadreFactory
+from apps.core.models import CalendarYear
+from apps.dashboards.views import calendar_reminder
 from apps.frontline.constants import DispatchState
 from apps.frontline.tests.factories import (
     DispatchFactory,
@@ -54,3 +56,35 @@ def test_overdue_family_care_is_counted_in_scope(client, city, officer_a):
     )
     client.force_login(officer_a)
     assert client.get("/").context["care_overdue"] == 1
+
+
+def calendar_known_until(year: int) -> None:
+    """The work calendar's entered years end with `year` (rows added or removed as needed)."""
+    CalendarYear.objects.filter(year__gt=year).delete()
+    for y in range(year - 1, year + 1):
+        CalendarYear.objects.get_or_create(year=y)
+
+
+def test_calendar_reminder_for_whoever_keeps_the_calendar(officer_city, officer_a):
+    calendar_known_until(2026)
+    assert calendar_reminder(officer_city, date(2026, 10, 31)) == {}
+    assert calendar_reminder(officer_city, date(2026, 11, 1)) == {
+        "calendar_year_due": 2027,
+        "calendar_overdue": False,
+    }
+    assert calendar_reminder(officer_city, date(2027, 1, 4)) == {
+        "calendar_year_due": 2027,
+        "calendar_overdue": True,
+    }
+    assert calendar_reminder(officer_a, date(2027, 1, 4)) == {}  # a county cannot enter it
+
+
+def test_the_dashboard_shows_an_overdue_calendar(client, officer_city, officer_a):
+    this_year = timezone.localdate().year
+    calendar_known_until(this_year - 1)
+    client.force_login(officer_city)
+    html = client.get("/").content.decode()
+    assert 'data-testid="reminder-calendar"' in html and f"尚未录入{this_year}年" in html
+    assert "alert-danger" in html and "/calendar/" in html
+    client.force_login(officer_a)
+    assert 'data-testid="reminder-calendar"' not in client.get("/").content.decode()

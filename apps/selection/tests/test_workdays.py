@@ -153,3 +153,19 @@ def test_only_the_next_year_may_be_added(officer_city):
             days=[SpecialDay(D(2028, 1, 3), False, "元旦")],
             replace=False,
         )
+
+
+@pytest.mark.parametrize(
+    ("today", "last", "due"),
+    [
+        (date(2026, 10, 31), 2026, None),  # next year not due yet
+        (date(2026, 11, 1), 2026, 2027),  # due from 1 November
+        (date(2026, 12, 31), 2026, 2027),
+        (date(2026, 11, 1), 2027, None),  # already entered
+        (date(2027, 1, 1), 2026, 2027),  # the year has begun without it: overdue
+        (date(2027, 6, 1), 2025, 2026),  # years go in order: the gap first
+        (date(2026, 12, 1), 0, None),  # nothing known at all: not a reminder's business
+    ],
+)
+def test_year_to_enter(today: date, last: int, due: int | None) -> None:
+    assert workdays.year_to_enter(today, last) == due
