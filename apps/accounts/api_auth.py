@@ -110,6 +110,18 @@ def check_role(request: HttpRequest, user: Any, roles: Collection[str]) -> Any:
     raise AuthorizationError(message=f"您的角色无权通过接口访问干部信息（需要：{needed}）")
 
 
+def failed_token(request: HttpRequest, key: str) -> None:
+    """A refused token is a failed login: audited with the token's public prefix (only when it
+    has our format: a mistyped key must not land in the log), the path and the client's IP."""
+    prefix = key[:PREFIX_LENGTH] if key.startswith(TOKEN_PREFIX) else ""
+    audit.record(
+        action="auth.token.failed",
+        outcome=AuditOutcome.FAILED,
+        actor_name=prefix,
+        detail={"prefix": prefix, "path": request.path, "method": request.method},
+    )
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer ddg_…`. A bad token is 401 at once (no fallback to the session)."""
 
@@ -118,8 +130,10 @@ class TokenAuth(HttpBearer):
         self.roles = roles
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_user(token.strip())
+        key = token.strip()
+        user = token_user(key)
         if user is None:
+            failed_token(request, key)
             raise AuthenticationError(message=INVALID_TOKEN)
         request.user = user
         return check_role(request, user, self.roles)

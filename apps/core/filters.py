@@ -25,6 +25,9 @@ MAX_EXPORT_ROWS = 50_000
 ACTION_LABELS: dict[str, str] = {
     "auth.login": "登录",
     "auth.logout": "退出登录",
+    "auth.token.create": "签发接口访问令牌",
+    "auth.token.revoke": "吊销接口访问令牌",
+    "auth.token.failed": "接口访问令牌无效",
     "access.denied": "越权访问被拒绝",
     "audit.export": "导出审计日志",
     "audit.verify": "校验审计日志",

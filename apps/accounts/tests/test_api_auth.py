@@ -83,6 +83,23 @@ class TestTokenAuth:
             assert response["WWW-Authenticate"].startswith("Bearer")
         assert AuditEvent.objects.filter(action="auth.token.revoke").exists()
 
+    def test_refused_tokens_are_audited_as_failed_logins(
+        self, client: Client, officer_a: User
+    ) -> None:
+        token, key = issue(officer_a)
+        token_revoke(actor=officer_a, token_id=token.pk)
+        client.get(API, headers=bearer(key))
+        client.get(API, headers=bearer("a-mistyped-secret"))
+        events = list(AuditEvent.objects.filter(action="auth.token.failed").order_by("id"))
+        assert [e.outcome for e in events] == ["failed", "failed"]
+        assert events[0].detail == {"prefix": token.prefix, "path": API, "method": "GET"}
+        assert events[0].actor is None and events[0].actor_name == token.prefix
+        assert events[1].detail["prefix"] == "" and "mistyped" not in str(events[1].detail)
+        assert key not in str(events[0].detail)  # only the public prefix, never the key
+        _, good = issue(officer_a)
+        client.get(API, headers=bearer(good))
+        assert AuditEvent.objects.filter(action="auth.token.failed").count() == 2
+
     def test_inactive_user_token_is_401(self, client: Client, officer_a: User) -> None:
         _, key = issue(officer_a)
         User.objects.filter(pk=officer_a.pk).update(is_active=False)
