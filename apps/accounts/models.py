@@ -38,6 +38,9 @@ class User(AbstractUser):
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set when an administrator chose the password (a new account, a reset): every page then
+    # leads to 修改密码 until the user has chosen their own (PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
 
     class Meta:
         verbose_name = "用户"

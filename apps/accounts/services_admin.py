@@ -27,7 +27,7 @@ from .models import CADRE_ROLES, ManagedBy, Role, ScopeGrant, User
 PROTECTED_FROM_SYSADMIN = frozenset({Role.SECADMIN, Role.AUDITOR})
 USER_FIELDS = [
     "username", "full_name", "email", "unit", "role", "is_active",
-    "failed_logins", "locked_until", "password_changed_at",
+    "failed_logins", "locked_until", "password_changed_at", "must_change_password",
 ]  # fmt: skip
 
 
@@ -73,7 +73,9 @@ def user_create(
     _require(actor, Role.SYSADMIN)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(f"用户名“{username}”已被使用", fields={"username": "用户名已被使用"})
-    user = User(username=username, full_name=full_name, email=email, unit=unit)
+    user = User(
+        username=username, full_name=full_name, email=email, unit=unit, must_change_password=True
+    )
     _validate_password(password, user)
     user.set_password(password)
     try:
@@ -138,9 +140,14 @@ def user_reset_password(*, actor: Any, user_id: int, password: str) -> User:
     _validate_password(password, user)
     before = _snapshot(user)
     user.set_password(password)
-    user.password_changed_at = None
+    user.password_changed_at, user.must_change_password = None, True
     user.failed_logins, user.locked_until = 0, None
-    user.save(update_fields=["password", "password_changed_at", "failed_logins", "locked_until"])
+    user.save(
+        update_fields=[
+            "password", "password_changed_at", "must_change_password", "failed_logins",
+            "locked_until",
+        ]
+    )  # fmt: skip
     _record("user.password_reset", actor, user, before)
     return user
 
@@ -162,8 +169,8 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
         raise DomainError(text, code="weak_password", fields={"new_password1": text}) from None
     before = _snapshot(user)
     user.set_password(new_password)
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "password_changed_at"])
+    user.password_changed_at, user.must_change_password = timezone.now(), False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     _record("user.password_change", user, user, before)
     return user
 

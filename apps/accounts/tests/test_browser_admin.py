@@ -233,8 +233,20 @@ def test_three_admins_flow(browser, live_server, city, admins, shots):
     assert (grant.unit_id, grant.managed_levels) == (city.county_a.pk, [ManagedBy.COUNTY])
 
     # ---- 2. the new leader sees county A's 县管 cadres only ----------------------------
+    # The initial password was chosen by the sysadmin: the first page is 修改密码.
     leader = new_page(browser)
-    log_in(leader, base, "liuyang", INITIAL_PASSWORD)
+    leader.goto(f"{base}/accounts/login/")
+    leader.get_by_label("用户名").fill("liuyang")
+    leader.get_by_label("密码").fill(INITIAL_PASSWORD)
+    leader.get_by_role("button", name="登录").click()
+    leader.wait_for_url("**/accounts/password/")
+    expect(leader.get_by_role("main")).to_contain_text("请先修改为只有您本人知道的密码")
+    leader.get_by_label("原密码").fill(INITIAL_PASSWORD)
+    leader.get_by_label("新密码", exact=True).fill("Qiu-Shi#Wu2026")
+    leader.get_by_label("确认新密码").fill("Qiu-Shi#Wu2026")
+    shots.take(leader, "16a-forced-password-change")
+    leader.get_by_role("button", name="修改密码").click()
+    leader.wait_for_url(f"{base}/")
     expect(leader.get_by_test_id("current-user")).to_contain_text("刘洋 · 领导（只读）")
     shots.take(leader, "16-leader-dashboard")
     open_menu(leader, "干部名册", "**/cadres/")

@@ -69,7 +69,7 @@ def ensure_users(root: Unit, counties: list[Unit]) -> list[User]:
         user.locked_until = None
         validate_password(DEMO_PASSWORD, user)
         user.set_password(DEMO_PASSWORD)
-        user.password_changed_at = timezone.now()
+        user.password_changed_at, user.must_change_password = timezone.now(), False
         user.save()
         user.grants.all().delete()
         if unit is not None:
