@@ -21,6 +21,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from apps.core import audit
+from apps.core.exceptions import DomainError
 from apps.core.models import AuditOutcome
 from apps.core.roles import role_labels
 
@@ -69,8 +70,13 @@ def token_create(
 
 @transaction.atomic
 def token_revoke(*, actor: Any, token_id: int) -> ApiToken:
-    """Revoke a token at once; requests using it get 401 from then on."""
-    token = ApiToken.objects.select_for_update().get(pk=token_id)
+    """Revoke a token at once; requests using it get 401 from then on. The security
+    administrator revokes any token, a holder their own."""
+    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token_id)
+    if getattr(actor, "role", None) != Role.SECADMIN and token.user_id != getattr(actor, "pk", 0):
+        raise DomainError("只有安全管理员或令牌持有人可以吊销访问令牌", code="forbidden")
+    if token.revoked:
+        raise DomainError(f"访问令牌“{token}”已吊销")
     token.revoked = True
     token.save(update_fields=["revoked"])
     audit.record(action="auth.token.revoke", actor=actor, target=token)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views, views_admin, views_tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("users/<int:pk>/role/", views_admin.user_role, name="user_role"),
     path("users/<int:user_id>/grants/new/", views_admin.grant_create, name="grant_create"),
     path("grants/<int:pk>/delete/", views_admin.grant_delete, name="grant_delete"),
+    path("tokens/", views_tokens.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", views_tokens.token_revoke_view, name="token_revoke"),
 ]

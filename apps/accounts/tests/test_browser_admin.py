@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from apps.accounts.api_auth import token_create
 from apps.accounts.models import ManagedBy, Role, User
 from apps.accounts.tests.factories import PASSWORD, UserFactory
 from apps.cadres.tests.factories import CadreFactory
@@ -231,6 +232,19 @@ def test_three_admins_flow(browser, live_server, city, admins, shots):
     grant = new_user.grants.get()
     assert new_user.role == Role.LEADER
     assert (grant.unit_id, grant.managed_levels) == (city.county_a.pk, [ManagedBy.COUNTY])
+
+    # An API token of the new leader, revoked from the security administrator's page.
+    token, _ = token_create(actor=None, user=new_user, name="大屏展示", expires_at=None)
+    open_menu(sec, "接口访问令牌", "**/accounts/tokens/")
+    row = sec.get_by_test_id(f"token-{token.prefix}")
+    expect(row).to_contain_text("有效")
+    row.get_by_role("button", name="吊销").click()  # confirm dialog accepted
+    sec.wait_for_url("**/accounts/tokens/")
+    expect(flash(sec)).to_contain_text("已吊销")
+    expect(sec.get_by_test_id(f"token-{token.prefix}")).to_contain_text("已吊销")
+    shots.take(sec, "15b-secadmin-token-revoked")
+    token.refresh_from_db()
+    assert token.revoked
 
     # ---- 2. the new leader sees county A's 县管 cadres only ----------------------------
     # The initial password was chosen by the sysadmin: the first page is 修改密码.
