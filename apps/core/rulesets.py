@@ -14,7 +14,7 @@ from django.db import transaction
 from .audit import record
 from .exceptions import DomainError
 from .models import RuleParameter
-from .scope import Action, rules_for
+from .scope import Action, path_depth, rules_for
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def param_set(
 def may_set(actor: Any) -> bool:
     """Local rule parameters bind the whole locality: only an officer whose change grant covers a
     whole tree (a root unit: path "/<id>/") sets them."""
-    return any(rule.path.count("/") == 2 for rule in rules_for(actor, Action.CHANGE))
+    return any(path_depth(rule.path) == 1 for rule in rules_for(actor, Action.CHANGE))
 
 
 def overview(on: date) -> list[dict[str, Any]]:

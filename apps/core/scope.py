@@ -63,14 +63,13 @@ SCOPE_ROOT_DEPTH = 2
 
 def path_depth(path: str) -> int:
     """ "/1/43/7/" -> 3."""
-    return len([p for p in path.split("/") if p])
+    return len(ancestor_paths(path))
 
 
 def scope_root_of(path: str) -> str:
     """A unit path cut to its first two levels ("/1/43/7/" -> "/1/43/"; "/1/" stays): what the
     database triggers of migration cadres 0005 store in Cadre.scope_root."""
-    ids = [p for p in path.split("/") if p][:SCOPE_ROOT_DEPTH]
-    return "/" + "/".join(ids) + "/"
+    return ancestor_paths(path)[:SCOPE_ROOT_DEPTH][-1]
 
 
 class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
@@ -82,8 +81,8 @@ class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
 
     scope_prefix: ClassVar[str] = ""
     # A column holding the row's unit path cut to two levels (Cadre.scope_root), kept by the
-    # database: `visible_to(..., by_root=True)` matches rules two or more levels deep on it
-    # (`_subtree`), so an index serves a county in name order.
+    # database: `visible_to(..., by_root=True)` matches rules on it (`_subtree`), so an index
+    # serves a subtree in name order without joining units.
     scope_root_field: ClassVar[str | None] = None
     scope_has_managed_by: ClassVar[bool] = True
     scope_soft_delete: ClassVar[bool] = True
