@@ -26,9 +26,9 @@ from .forms_admin import (
     RoleForm,
     UserCreateForm,
     UserEditForm,
-    UserSearchForm,
 )
 from .models import Role, ScopeGrant, User
+from .selectors import user_list as user_list_of
 
 SYSADMIN, SECADMIN = Role.SYSADMIN, Role.SECADMIN
 USERS = ("用户管理", "accounts:user_list")
@@ -63,8 +63,7 @@ def _run(
 
 
 def _list(request: HttpRequest, template: str, partial: str, crumb: str) -> HttpResponse:
-    search = UserSearchForm(request.GET)
-    users = search.filter(User.objects.select_related("unit").order_by("username"))
+    users, search = user_list_of(request.GET)
     if template.endswith("grant_list.html"):
         users = users.prefetch_related("grants__unit")
     context = {

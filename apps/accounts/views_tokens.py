@@ -2,7 +2,6 @@
 and their revocation. Tokens are issued by `manage.py create_api_token` (docs/api.md)."""
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,40 +14,20 @@ from apps.core.roles import role_required
 
 from .api_auth import token_revoke
 from .models import ApiToken, Role
-
-STATES = (("active", "有效"), ("revoked", "已吊销"), ("expired", "已过期"))
-
-
-def _filtered(request: HttpRequest) -> tuple[QuerySet[ApiToken], str, str]:
-    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
-    q, state, now = request.GET.get("q", "").strip(), request.GET.get("state", ""), timezone.now()
-    if q:
-        tokens = tokens.filter(
-            Q(user__username__icontains=q)
-            | Q(user__full_name__icontains=q)
-            | Q(name__icontains=q)
-            | Q(prefix__startswith=q)
-        )
-    unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    if state == "active":
-        tokens = tokens.filter(unexpired, revoked=False)
-    elif state == "revoked":
-        tokens = tokens.filter(revoked=True)
-    elif state == "expired":
-        tokens = tokens.filter(revoked=False).exclude(unexpired)
-    return tokens, q, state
+from .selectors import TOKEN_STATES
+from .selectors import token_list as token_list_of
 
 
 @role_required(Role.SECADMIN)
 def token_list(request: HttpRequest) -> HttpResponse:
-    tokens, q, state = _filtered(request)
+    tokens, q, state = token_list_of(request.GET)
     context = {
         "page": paginate(request, tokens),
         "page_sizes": PAGE_SIZES,
         "page_query": query_without(request, "page"),
         "q": q,
         "state": state,
-        "states": STATES,
+        "states": TOKEN_STATES,
         "now": timezone.now(),
         "breadcrumbs": [("系统管理", None), ("接口访问令牌", None)],
     }
