@@ -111,7 +111,8 @@ def raw_sql(
     selects = [ids_query.query.sql_with_params()]
     if ids:  # a deep page past a small scope's end has no rows to fetch (EmptyResultSet)
         selects.append(qs.order_by().filter(pk__in=ids).query.sql_with_params())
-    inner, inner_params = qs.order_by().values("pk").query.sql_with_params()
+    counted, _ = cadre_list(actor=user, params=QueryDict(params), for_count=True)
+    inner, inner_params = counted.order_by().values("pk").query.sql_with_params()
     count = (f"SELECT COUNT(*) FROM ({inner}) AS sub", inner_params)
     return selects, count, qs.count()
 

@@ -45,6 +45,8 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # Bytewise on PostgreSQL (COLLATE "C", migration cadres 0008) so that its unique index
+    # serves prefix ranges in order; SQLite is bytewise already.
     path = models.CharField("路径", max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField("层深", default=0, editable=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
