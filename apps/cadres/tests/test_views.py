@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.accounts.models import ManagedBy, Role
@@ -92,6 +93,38 @@ class TestCadreList:
         )
         body = response.content.decode()
         assert "cadre-table" in body and "<html" not in body
+
+    def test_row_cells_are_escaped_and_labelled(self, client, officer_a, city, people):
+        """The rows are built by the cadre_rows tag: every value escaped, codes shown as their
+        labels, blanks as —, ages in 周岁 on today's date."""
+        CadreFactory(
+            name="<b>赵</b>",
+            unit=city.county_a_dept,
+            managed_by=ManagedBy.COUNTY,
+            current_post_title='局长"<i>',
+            tier="",
+            highest_education="",
+        )
+        body = login(client, officer_a).get(reverse("cadres:cadre_list"), {"q": "赵"})
+        row = body.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+        assert "<b>" not in row and "&lt;b&gt;赵&lt;/b&gt;" in row
+        assert 'title="局长&quot;&lt;i&gt;"' in row
+        assert '<td data-col="tier">—</td>' in row and '<td data-col="education">—</td>' in row
+        assert '<td data-col="managed_by">县管</td>' in row
+        li_na = login(client, officer_a).get(reverse("cadres:cadre_list"), {"q": "李娜"})
+        today = timezone.localdate()
+        years = today.year - 1990 - ((today.month, today.day) < (3, 1))
+        assert f"1990.03（{years}岁）" in li_na.content.decode()
+        assert '<td data-col="gender">女</td>' in li_na.content.decode()
+
+    def test_trash_rows_offer_restore(self, client, officer_a, people):
+        c = login(client, officer_a)
+        c.post(reverse("cadres:cadre_delete", args=[people["a2"].pk]))
+        body = c.get(reverse("cadres:cadre_trash")).content.decode()
+        row = body.split("<tbody>")[1].split("</tbody>")[0]
+        assert reverse("cadres:cadre_restore", args=[people["a2"].pk]) in row
+        assert 'name="csrfmiddlewaretoken"' in row and "李娜" in row
+        assert "dd-select" not in row  # no tick boxes in the trash
 
     def test_query_count_does_not_grow_with_page_size(
         self, client, officer_a, city, django_assert_max_num_queries
