@@ -9,9 +9,11 @@ sysadmin unlock it.
 
 Screenshots go to the test's tmp dir (and to $DANDANG_SHOTS when set, for a human look)."""
 
+from io import BytesIO
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from apps.accounts.api_auth import token_create
 from apps.accounts.models import ManagedBy, Role, User
@@ -245,6 +247,17 @@ def test_three_admins_flow(browser, live_server, city, admins, shots):
     shots.take(sec, "15b-secadmin-token-revoked")
     token.refresh_from_db()
     assert token.revoked
+    # The token list as Excel, with the page's filter: a background job, then the download.
+    sec.get_by_label("状态").select_option("revoked")
+    expect(sec.get_by_test_id(f"token-{token.prefix}")).to_be_visible()
+    sec.get_by_test_id("export-button").click()
+    expect(sec.get_by_test_id("job-status")).to_contain_text("已完成")
+    with sec.expect_download() as download_info:
+        sec.get_by_test_id("job-download").click()
+    assert download_info.value.suggested_filename.startswith("接口访问令牌")
+    book = load_workbook(BytesIO(download_info.value.path().read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert [(r[3], r[8]) for r in rows[1:]] == [("大屏展示", "已吊销")]
 
     # ---- 2. the new leader sees county A's 县管 cadres only ----------------------------
     # The initial password was chosen by the sysadmin: the first page is 修改密码.
