@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.core.scope import Pillar
 from apps.units.forms import StyledForm, UnitChoiceField
 
-from .models import ManagedBy, Role, User
+from .models import ManagedBy, Role, User, stale_grants
 
 
 class AdminForm(StyledForm):
@@ -165,6 +165,7 @@ class UserSearchForm(AdminForm):
             ("active", "有效"),
             ("inactive", "已停用"),
             ("locked", "已锁定"),
+            ("stale_grant", "有失效授权（范围根单位已撤并）"),
         ],
     )
 
@@ -186,4 +187,6 @@ class UserSearchForm(AdminForm):
             queryset = queryset.filter(is_active=False)
         elif status == "locked":
             queryset = queryset.filter(locked_until__gt=now)
+        elif status == "stale_grant":
+            queryset = queryset.filter(pk__in=stale_grants().values("user_id"))
         return queryset

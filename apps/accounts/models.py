@@ -116,6 +116,13 @@ class ScopeGrant(models.Model):
         return "、".join(str(labels.get(v, v)) for v in self.pillars) or "—"
 
 
+def stale_grants() -> "models.QuerySet[ScopeGrant]":
+    """Grants whose root unit was merged or abolished: they open nothing (`active_grants` skips
+    them) until the security administrator grants the successor unit; moving them by itself
+    could widen a scope, so nothing does."""
+    return ScopeGrant.objects.filter(unit__is_active=False)
+
+
 class ApiToken(models.Model):
     """A personal access token for the REST API. Only the SHA-256 of the key is stored; the
     `prefix` (the first characters of the key) identifies the token in lists and audit rows."""

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from apps.accounts.models import CADRE_ROLES
+from apps.accounts.models import CADRE_ROLES, Role, stale_grants
 from apps.cadres.selectors import scope_counts
 from apps.core import workdays
 from apps.core.models import AuditEvent
@@ -56,6 +56,10 @@ def home_view(request: HttpRequest) -> HttpResponse:
         context["grants"] = user.grants.select_related("unit")
         context.update(reminders(user))
         context.update(calendar_reminder(user, context["today"]))
+    elif user.role == Role.SECADMIN:
+        stale = stale_grants()
+        context["stale_grants"] = stale.count()
+        context["stale_grant_users"] = stale.values("user_id").distinct().count()
     context["last_login_events"] = AuditEvent.objects.filter(
         actor=user, action="auth.login"
     ).order_by("-id")[:2]

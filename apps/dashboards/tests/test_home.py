@@ -1,10 +1,13 @@
-"""The dashboard's reminders: only the actor's dispatches and memorials, with the right window."""
+"""The dashboard's reminders: only the actor's dispatches and memorials, with the right window;
+the work calendar; grants made void by a unit merge."""
 
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import UserFactory, grant
 from apps.cadres.tests.factories import CadreFactory
 from apps.core.models import CalendarYear
 from apps.dashboards.views import calendar_reminder
@@ -14,6 +17,7 @@ from apps.frontline.tests.factories import (
     FamilyCareVisitFactory,
     SacrificeFactory,
 )
+from apps.units import services as unit_services
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +92,29 @@ def test_the_dashboard_shows_an_overdue_calendar(client, officer_city, officer_a
     assert "alert-danger" in html and "/calendar/" in html
     client.force_login(officer_a)
     assert 'data-testid="reminder-calendar"' not in client.get("/").content.decode()
+
+
+def test_stale_grants_flagged_for_the_secadmin_and_the_holder(client, city, officer_a):
+    """A merged unit's grants open nothing: the security administrator is told and can list
+    their holders; the holder sees the grant marked on their own dashboard."""
+    grant(officer_a, city.county_b_dept, levels=["county"])
+    secadmin = UserFactory(role=Role.SECADMIN)
+    client.force_login(secadmin)
+    assert 'data-testid="reminder-stale-grants"' not in client.get("/").content.decode()
+
+    unit_services.unit_merge(
+        actor=UserFactory(role=Role.SYSADMIN),
+        source_id=city.county_b_dept.pk,
+        target_id=city.county_b.pk,
+        reassign=lambda src, dst: {},
+    )
+    page = client.get("/").content.decode()
+    assert 'data-testid="reminder-stale-grants"' in page
+    assert "1 名用户的 1 项数据范围授权已失效" in page
+    listed = client.get("/accounts/grants/", {"status": "stale_grant"})
+    assert [u.username for u in listed.context["page"].object_list] == ["officer_a"]
+
+    client.force_login(officer_a)
+    mine = client.get("/").content.decode()
+    assert "乙县财政局（含下级）" in mine and "单位已撤并，授权无效" in mine
+    assert mine.count("单位已撤并，授权无效") == 1  # county A's grant is still good
