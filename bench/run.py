@@ -9,6 +9,7 @@ Server time is measured around django.test.Client.get (the whole Django stack, n
 """
 
 import argparse
+import gc
 import os
 import sys
 
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.generate_only:
         return 0
     from bench.measure import calibration, machine_facts, run_all
+
+    gc.freeze()  # as config/wsgi.py does after start-up
 
     print(machine_facts())
     print(calibration())
