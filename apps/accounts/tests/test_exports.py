@@ -2,30 +2,21 @@
 page's filters, is audited, and never writes a token's secret."""
 
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from apps.accounts.api_auth import token_create
 from apps.accounts.models import ApiToken, Role, User
 from apps.accounts.tests.factories import UserFactory, grant
-from apps.core.models import AuditEvent, Job, JobStatus
+from apps.core.models import AuditEvent, Job
+from apps.core.tests.helpers import list_export_rows
 
 pytestmark = pytest.mark.django_db
 
 
-def export(client: Client, name: str, query: str, capture) -> list[tuple]:
-    with capture(execute=True):
-        response = client.post(reverse("jobs:list_export", args=[name]) + "?" + query)
-    assert response.status_code == 302, response.status_code
-    job = Job.objects.latest("id")
-    assert job.status == JobStatus.DONE, job.error
-    with job.result_file.open("rb") as handle:
-        return list(load_workbook(BytesIO(handle.read())).active.iter_rows(values_only=True))
+export = list_export_rows
 
 
 @pytest.fixture

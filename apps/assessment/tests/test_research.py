@@ -2,12 +2,10 @@
 (scope of campaigns, teams, visits, observations) and the pages and exports (scope matrix)."""
 
 from datetime import date, timedelta
-from io import BytesIO
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from apps.accounts.models import ManagedBy, Role
 from apps.accounts.tests.factories import UserFactory, grant
@@ -39,7 +37,8 @@ from apps.assessment.tests.factories import (
 )
 from apps.cadres.tests.factories import CadreFactory
 from apps.core.exceptions import DomainError, OutOfScopeError
-from apps.core.models import AuditEvent, AuditOutcome, Job, JobStatus
+from apps.core.models import AuditEvent, AuditOutcome
+from apps.core.tests.helpers import list_export_rows
 from apps.units.constants import UnitLevel
 
 pytestmark = pytest.mark.django_db
@@ -552,14 +551,7 @@ class TestVisitPages:
         assert login(officer_a).post(foreign, {"follow_up": "x"}).status_code == 404
 
 
-def export(client, name, query, capture) -> list[tuple]:
-    with capture(execute=True):
-        response = client.post(reverse("jobs:list_export", args=[name]) + "?" + query)
-    assert response.status_code == 302
-    job = Job.objects.latest("id")
-    assert job.status == JobStatus.DONE, job.error
-    with job.result_file.open("rb") as fh:
-        return list(load_workbook(BytesIO(fh.read())).active.iter_rows(values_only=True))
+export = list_export_rows
 
 
 class TestExports:

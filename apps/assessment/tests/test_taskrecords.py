@@ -2,12 +2,10 @@
 the same cadre, versioning), their pages, the unit's key-work page, the cadre tab and export."""
 
 from datetime import date
-from io import BytesIO
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from apps.accounts.models import ManagedBy, Role
 from apps.accounts.tests.factories import UserFactory, grant
@@ -29,7 +27,8 @@ from apps.assessment.tests.factories import (
 from apps.cadres.tests.factories import CadreFactory
 from apps.cadres.tests.tabs import get_tab
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
-from apps.core.models import AuditEvent, Job, JobStatus
+from apps.core.models import AuditEvent
+from apps.core.tests.helpers import list_export_rows
 from apps.frontline.tests.factories import CentralTaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -390,14 +389,7 @@ class TestTab:
         assert first["record"].seen_observations == [obs]
 
 
-def export(client, name, query, capture) -> list[tuple]:
-    with capture(execute=True):
-        response = client.post(reverse("jobs:list_export", args=[name]) + "?" + query)
-    assert response.status_code == 302
-    job = Job.objects.latest("id")
-    assert job.status == JobStatus.DONE, job.error
-    with job.result_file.open("rb") as fh:
-        return list(load_workbook(BytesIO(fh.read())).active.iter_rows(values_only=True))
+export = list_export_rows
 
 
 def test_export_scoped_and_filtered(officer_a, records, django_capture_on_commit_callbacks):

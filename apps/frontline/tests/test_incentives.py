@@ -2,21 +2,20 @@
 measure visibility, the scope matrix of grants (services, pages, export) and the ungranted list."""
 
 from datetime import date, timedelta
-from io import BytesIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from apps.accounts.models import ManagedBy
 from apps.accounts.tests.factories import UserFactory, grant
 from apps.cadres.tests.factories import CadreFactory
 from apps.core.exceptions import DomainError, OutOfScopeError
-from apps.core.models import AuditEvent, Job, JobStatus
+from apps.core.models import AuditEvent
 from apps.core.scope import Action
+from apps.core.tests.helpers import list_export_rows
 from apps.frontline import selectors_care as care
 from apps.frontline.catalogue import CATALOGUE, CATALOGUE_SOURCE, seed_catalogue
 from apps.frontline.constants import IncentiveCategory
@@ -300,15 +299,7 @@ def grant_ids(response) -> set[int]:
     return {g.pk for g in response.context["page"].object_list}
 
 
-def export(client: Client, name: str, query: str, capture) -> list[tuple]:
-    with capture(execute=True):
-        response = client.post(reverse("jobs:list_export", args=[name]) + "?" + query)
-    assert response.status_code == 302
-    job = Job.objects.latest("id")
-    assert job.status == JobStatus.DONE, job.error
-    with job.result_file.open("rb") as handle:
-        sheet = load_workbook(BytesIO(handle.read())).active
-    return list(sheet.iter_rows(values_only=True))
+export = list_export_rows
 
 
 class TestGrantPages:

@@ -2,18 +2,17 @@
 the pages (list filters and scoped counts, detail with scoped participants, edit, export)."""
 
 from datetime import date
-from io import BytesIO
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from apps.accounts.models import ManagedBy
 from apps.accounts.tests.factories import UserFactory, grant
 from apps.cadres.tests.factories import CadreFactory
 from apps.core.exceptions import DomainError, OutOfScopeError, StaleVersionError
-from apps.core.models import AuditEvent, Job, JobStatus
+from apps.core.models import AuditEvent
+from apps.core.tests.helpers import list_export_rows
 from apps.frontline.constants import TaskKind
 from apps.frontline.models import CentralTask
 from apps.frontline.services.tasks import TaskInput, task_create, task_set_units, task_update
@@ -272,14 +271,7 @@ class TestTaskPages:
         assert c.get(reverse("frontline:task_edit", args=[tasks["a"].pk])).status_code == 403
 
 
-def export(client, name, query, capture) -> list[tuple]:
-    with capture(execute=True):
-        response = client.post(reverse("jobs:list_export", args=[name]) + "?" + query)
-    assert response.status_code == 302
-    job = Job.objects.latest("id")
-    assert job.status == JobStatus.DONE
-    with job.result_file.open("rb") as fh:
-        return list(load_workbook(BytesIO(fh.read())).active.iter_rows(values_only=True))
+export = list_export_rows
 
 
 class TestTaskExports:
