@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -57,9 +58,11 @@ def home_view(request: HttpRequest) -> HttpResponse:
         context.update(reminders(user))
         context.update(calendar_reminder(user, context["today"]))
     elif user.role == Role.SECADMIN:
-        stale = stale_grants()
-        context["stale_grants"] = stale.count()
-        context["stale_grant_users"] = stale.values("user_id").distinct().count()
+        context.update(
+            stale_grants().aggregate(
+                stale_grants=Count("id"), stale_grant_users=Count("user", distinct=True)
+            )
+        )
     context["last_login_events"] = AuditEvent.objects.filter(
         actor=user, action="auth.login"
     ).order_by("-id")[:2]
